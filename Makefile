@@ -1,0 +1,62 @@
+# Khronika: set-up, demo, tests, benchmark.
+#   make demo    venv + install + ingest the sample corpus + print the case timelines
+#   make test    venv + install with test extras + pytest
+#   make bench   extraction benchmark (bench/extract.py; BENCH_ARGS="--quick" for a smoke run)
+#   make clean   remove generated files (databases, caches, build output); keeps .venv
+#   make distclean   clean, and remove .venv too
+#
+# PYTHON picks the interpreter the venv is made from (default python3, >= 3.11).
+# Installation is recorded in stamp files inside .venv: a re-run installs nothing
+# unless pyproject.toml changed (or .venv was removed).
+
+PYTHON ?= python3
+VENV   ?= .venv
+DB     ?= khronika.db
+CORPUS ?= corpus/
+BENCH_ARGS ?=
+
+BIN := $(VENV)/bin
+PIP := $(BIN)/python -m pip --disable-pip-version-check --no-input
+STAMP_BASE := $(VENV)/.khronika-installed
+STAMP_TEST := $(VENV)/.khronika-installed-test
+
+.PHONY: all demo test bench venv install install-test clean distclean
+
+all: test
+
+$(BIN)/python:
+	$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11) and "Python >= 3.11 is needed (set PYTHON=...)")'
+	$(PYTHON) -m venv $(VENV)
+	$(PIP) install -q --upgrade pip
+
+venv: $(BIN)/python
+
+$(STAMP_BASE): pyproject.toml | $(BIN)/python
+	$(PIP) install -q -e .
+	touch $@
+
+$(STAMP_TEST): pyproject.toml | $(BIN)/python
+	$(PIP) install -q -e '.[test]'
+	touch $@ $(STAMP_BASE)
+
+install: $(STAMP_BASE)
+
+install-test: $(STAMP_TEST)
+
+demo: $(STAMP_BASE)
+	$(BIN)/khronika ingest $(CORPUS) --db $(DB)
+	$(BIN)/khronika timeline --db $(DB)
+
+test: $(STAMP_TEST)
+	$(BIN)/python -m pytest -q
+
+bench: $(STAMP_BASE)
+	$(BIN)/python bench/extract.py $(BENCH_ARGS)
+
+clean:
+	rm -rf build/ dist/ *.egg-info .pytest_cache .ruff_cache out.json bench/results/ test-artifacts/
+	rm -f $(DB) $(DB)-* *.db *.db-*
+	find . -path ./$(VENV) -prune -o -name __pycache__ -type d -prune -exec rm -rf {} +
+
+distclean: clean
+	rm -rf $(VENV)

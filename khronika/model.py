@@ -1,0 +1,124 @@
+"""Plain data passed between the pipeline stages.
+
+sources -> documents -> (nlp) DocumentExtraction -> (resolve) Resolution -> store/views.
+Every stage takes and returns these dataclasses; none of them holds a model,
+a connection or a file handle, so they pickle across a process pool.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# The event types of the output contract (SPEC.md), in rough life-cycle order.
+EVENT_TYPES = (
+    "fled", "wanted", "detained", "arrested", "charged",
+    "extradition_requested", "extradition_approved", "extradition_denied", "extradited",
+    "deportation_ordered", "deported", "handed_over", "transferred", "entry_refused",
+    "asylum_applied", "asylum_denied", "asylum_granted", "released", "sentenced",
+    "appeal_filed", "escaped", "disappeared",
+)
+
+ROLES = ("subject", "official", "lawyer", "journalist", "other")
+
+
+@dataclass
+class Document:
+    """One readable item: a file, a JSON Lines record, a Telegram message.
+
+    `id` is derived from the raw bytes of the item, so the same item read twice
+    (even from another path) has the same id. `text` is the cleaned text the
+    extractor sees; `raw` the bytes as captured (the evidence snapshot).
+    """
+    id: str
+    path: str                      # where it was read from; "file.jsonl#3" for a record
+    text: str
+    sha256: str                    # of `raw`
+    captured_at: str               # ISO 8601 UTC, when the bytes were read
+    raw: bytes = b""
+    title: str | None = None
+    url: str | None = None
+    source: str | None = None
+    published: str | None = None   # ISO date (or datetime) as given by the source
+    language: str | None = None    # ISO 639-1, detected when not given
+    media_type: str = "text/plain"
+    meta: dict = field(default_factory=dict)
+    removed: list[str] = field(default_factory=list)   # debris lines cleaned away, for audit
+
+
+@dataclass
+class ReadFailure:
+    """A source that could not be read: one clear line for the user."""
+    path: str
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.path}: {self.reason}"
+
+
+@dataclass
+class PersonMention:
+    """A person as named in one document (after in-document coreference)."""
+    local_id: str                  # unique within the document: "p1", "p2", ...
+    name: str                      # nominative, gender-agreed: "Юлия Емельянова"
+    first_name: str | None = None
+    patronymic: str | None = None
+    surname: str | None = None
+    gender: str | None = None      # "m", "f" or None
+    aliases: list[str] = field(default_factory=list)   # other nominative forms seen
+    surface_forms: list[str] = field(default_factory=list)  # as written: "Емельянову"
+    role: str = "other"
+    attributes: dict = field(default_factory=dict)
+    spans: list[tuple[int, int]] = field(default_factory=list)  # char offsets in text
+
+
+@dataclass
+class EventMention:
+    """One event as reported by one sentence of one document."""
+    person: str                    # PersonMention.local_id (in extraction) or person id (resolved)
+    type: str
+    evidence: str                  # the sentence
+    document: str                  # Document.id
+    date: str | None = None        # ISO 8601 at the text's precision, "2022/2023" for a range
+    date_text: str | None = None   # the words the date came from
+    place: str | None = None
+    charge: str | None = None
+    term_years: float | None = None
+    confidence: float = 0.5
+    start: int = 0                 # evidence sentence offsets in Document.text
+    end: int = 0
+    trigger: str | None = None     # the word that signalled the event
+
+    @property
+    def id(self) -> str:
+        import hashlib
+        key = f"{self.document}|{self.person}|{self.type}|{self.start}|{self.trigger or ''}"
+        return hashlib.sha256(key.encode()).hexdigest()[:16]
+
+
+@dataclass
+class DocumentExtraction:
+    """Everything extracted from one document: a pure function of the document."""
+    document: Document
+    persons: list[PersonMention]
+    events: list[EventMention]
+    frame: str | None = None       # the time frame the text establishes ("2026-02")
+    analysed: bool = True          # False when the language is not analysed
+    note: str | None = None
+
+
+@dataclass
+class Person:
+    """A person across documents, after resolution."""
+    id: str
+    name: str
+    name_latin: str
+    aliases: list[str] = field(default_factory=list)
+    role: str = "other"
+    gender: str | None = None
+    attributes: dict = field(default_factory=dict)
+
+
+@dataclass
+class Resolution:
+    persons: list[Person]
+    # (document id, local person id) -> Person.id
+    assignments: dict[tuple[str, str], str]

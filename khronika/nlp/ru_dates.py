@@ -1,0 +1,938 @@
+"""Russian date expressions: find them in a text and resolve them to ISO 8601.
+
+News about persecution dates events loosely: "в конце января", "на следующий
+год", "между 2022 и 2023 годами", "в седьмой день мобилизации". Finding is a
+small grammar over words (`find_dates`); resolving needs the state of the
+reading (`Timeline`): the publication date or the year the text is "in", the
+last date mentioned (the narrative reference point) and the events the text
+has dated (anchors). `resolve` is called on each expression in text order.
+
+The grammar is written as compiled regular expressions composed from named
+pieces (MONTH, YEAR, PART, ...), one regex per production. A yargy grammar of
+the same shape ran at about 400 KB/s on news text, which would add half of
+Natasha's own NER time; these regexes run at several MB/s. `find_dates` scans
+once with the union of all productions and, where it hits, takes the longest
+production that matches there.
+
+Resolved values are at the precision the text supports: "2026", "2026-01",
+"2026-01-28", ranges "2022/2023", "2025-01/2025-06".
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, replace
+from datetime import date, timedelta
+from functools import lru_cache
+from typing import Callable
+
+__all__ = ["DateExpr", "Timeline", "find_dates", "resolve", "infer_frame", "note_anchor"]
+
+YMD = tuple  # (year, month|None, day|None); the Nones mark the precision
+
+
+@dataclass
+class DateExpr:
+    """One date expression found in a text."""
+    start: int
+    end: int
+    text: str                      # the original words, preposition included
+    kind: str                      # see KINDS
+    year: int | None = None
+    month: int | None = None
+    day: int | None = None
+    part: str | None = None        # early/mid/late, h1/h2, q1..q4, spring/summer/autumn/winter
+    offset: dict | None = None     # {"years": -1}, {"months": 1}, {"days": -1}, {"weekday": 0}...
+    year_end: int | None = None    # ranges
+    anchor_word: str | None = None  # lemma of the event noun of an anchored expression
+    ordinal: int | None = None     # "в седьмой день" -> 7
+    month_end: int | None = None   # ranges of months ("с января по март")
+    day_end: int | None = None     # ranges of days ("3–5 февраля")
+    preposition: str | None = None  # "с", "до", "в"...: lower-cased, as written
+
+
+# What each kind is resolved against.
+KINDS = {
+    "absolute": "the date itself; a missing year comes from the frame (or the narrative)",
+    "range": "two dates; a missing year as for absolute",
+    "relative": "an offset from the last date mentioned (the narrative reference)",
+    "deictic": "an offset from the publication date / frame ('вчера', 'в прошлом году')",
+    "now": "the publication date / frame ('сейчас', 'на данный момент')",
+    "anchored": "an offset from an event the text dated earlier ('в седьмой день мобилизации')",
+    "vague_relative": "after the last date by an unknown amount ('позже'): its coarse precision",
+}
+
+
+@dataclass
+class Timeline:
+    """The resolution state while reading one document in order."""
+    published: date | None = None
+    frame_year: int | None = None
+    frame_month: int | None = None
+    last: YMD | None = None                       # the narrative reference point
+    anchors: dict[str, YMD] = field(default_factory=dict)
+    # True when the frame was guessed from the text: its month is then only a
+    # lower bound of the publication date, so "now" is given at year precision.
+    inferred: bool = False
+
+
+# --------------------------------------------------------------------------
+# Vocabulary
+
+_MONTH_BY_PREFIX = {
+    "янв": 1, "фев": 2, "мар": 3, "апр": 4, "июн": 6, "июл": 7,
+    "авг": 8, "сен": 9, "окт": 10, "ноя": 11, "дек": 12,
+}
+
+_PART_MONTHS = {"early": 1, "mid": 6, "late": 12}
+_RANGE_PARTS = {"h1": (1, 6), "h2": (7, 12), "q1": (1, 3), "q2": (4, 6), "q3": (7, 9), "q4": (10, 12)}
+# A month that stands for the season when only the season's year is wanted.
+# Winter stands for January: "зимой 2022 года" is January-February 2022 more
+# often than December.
+_SEASON_MONTHS = {"spring": 3, "summer": 6, "autumn": 9, "winter": 1}
+
+_NUMBER_WORDS = {
+    "один": 1, "одну": 1, "одни": 1, "два": 2, "две": 2, "пару": 2, "три": 3, "четыре": 4,
+    "пять": 5, "шесть": 6, "семь": 7, "восемь": 8, "девять": 9, "десять": 10,
+    "одиннадцать": 11, "двенадцать": 12, "пятнадцать": 15, "двадцать": 20,
+    "тридцать": 30, "сорок": 40, "несколько": None,
+}
+
+# Ordinal stems, longest first so that "пятнадцат" is not read as "пят".
+_ORDINAL_STEMS = [
+    ("одиннадцат", 11), ("двенадцат", 12), ("тринадцат", 13), ("четырнадцат", 14),
+    ("пятнадцат", 15), ("шестнадцат", 16), ("семнадцат", 17), ("восемнадцат", 18),
+    ("девятнадцат", 19), ("двадцат", 20), ("тридцат", 30), ("четв[её]рт", 4),
+    ("перв", 1), ("втор", 2), ("трет", 3), ("пят", 5), ("шест", 6), ("седьм", 7),
+    ("восьм", 8), ("девят", 9), ("десят", 10),
+]
+
+_WEEKDAYS = {"пон": 0, "вто": 1, "сре": 2, "чет": 3, "пят": 4, "суб": 5, "вос": 6}
+
+# Event nouns a text can date once and then count from ("в седьмой день
+# мобилизации", "на третий год войны"): lemma -> (stem, endings). Only
+# society-wide events: a noun like "арест" happens to many people in one text,
+# so "после ареста" is resolved against the narrative instead.
+_FEM_IA = "я|и|ю|ей|ею"
+_NEUT_IE = "е|я|ю|ем|и"
+_MASC = "|а|у|ом|е|ы|ов|ам|ами|ах"
+_FEM_A = "а|ы|и|е|у|ой|ою"
+_EVENT_NOUNS = {
+    "мобилизация": ("мобилизаци", _FEM_IA), "аннексия": ("аннекси", _FEM_IA),
+    "оккупация": ("оккупаци", _FEM_IA), "спецоперация": ("спецопераци", _FEM_IA),
+    "революция": ("революци", _FEM_IA), "эвакуация": ("эвакуаци", _FEM_IA),
+    "пандемия": ("пандеми", _FEM_IA), "агрессия": ("агресси", _FEM_IA),
+    "вторжение": ("вторжени", _NEUT_IE), "наступление": ("наступлени", _NEUT_IE),
+    "контрнаступление": ("контрнаступлени", _NEUT_IE), "перемирие": ("перемири", _NEUT_IE),
+    "протест": ("протест", _MASC), "митинг": ("митинг", _MASC),
+    "референдум": ("референдум", _MASC), "переворот": ("переворот", _MASC),
+    "мятеж": ("мятеж", _MASC), "теракт": ("теракт", _MASC), "карантин": ("карантин", _MASC),
+    "путч": ("путч", _MASC), "штурм": ("штурм", _MASC),
+    "война": ("войн", _FEM_A), "блокада": ("блокад", _FEM_A), "забастовка": ("забастовк", _FEM_A),
+    # singular "выбор" is "a choice": only the plural means elections
+    "выборы": ("выбор", "ы|ов|ам|ами|ах"),
+}
+
+
+# --------------------------------------------------------------------------
+# Grammar pieces. Each is a regex fragment; named groups are read by the
+# production's builder. Everything is matched case-insensitively.
+
+_START = r"(?<![\w.,])"          # not inside a word or a number like "1.5" / "400 000"
+_END = r"(?!\w)"
+
+_PREP = (r"(?:(?P<prep>в\s+ночь\s+(?:с\s+\d{1,2}\s+)?на|в\s+течение|на\s+протяжении|"
+         r"не\s+позднее|не\s+ранее|начиная\s+со?|вплоть\s+до|примерно\s+в|около|после|"
+         r"в|во|со?|до|ко?|по|на|от|за)\s+)?")
+
+_MONTH = (r"(?:январ[ьяеюё]|феврал[ьяеюё]|март[аеу]?|апрел[ьяеюё]|ма[йяею]|июн[ьяеюё]|"
+          r"июл[ьяеюё]|август[аеу]?|сентябр[ьяеюё]|октябр[ьяеюё]|ноябр[ьяеюё]|декабр[ьяеюё])" + _END)
+
+_YEAR = r"(?:1[89]|20)\d\d(?!\d)"
+_YEAR_SUFFIX = r"(?:-?(?:м|го|й|ом|ый))?"      # "2022-м году", "2022-го"
+_YEAR_WORD = _YEAR_SUFFIX + r"\s*(?:год(?:а|у|ом|ы|ах|ами|ов)?" + _END + r"|гг?\.|гг?" + _END + ")"
+_BARE_YEAR_END = r"(?=\s*(?:[,.;:!?)»\"”]|[-–—]\s|$))"   # "в 2022." without "году"
+
+_DAY = r"[0-3]?\d(?:-?(?:го|е|ое))?"
+
+_PART = (r"(?:начал[оеау]|середин[аеуы]|кон(?:ец|ца|це|цу|цом)|"
+         r"(?:перв|втор)(?:ой|ая|ую)\s+половин[аеуы]|"
+         r"(?:перв|втор|трет|четв[её]рт|[1-4]-?)(?:ом|ый|ой|ий|ьем|ем|м|й)?\s+квартал[еау]?)" + _END)
+
+_SEASON = r"(?:весн(?:а|ы|е|у|ой|ою)|лет(?:о|а|е|ом)|осен(?:ь|и|ью)|зим(?:а|ы|е|у|ой|ою))" + _END
+
+_REL_WORD = (r"(?:(?:т(?:от|ом|ой|у|ого|ем|ех)|эт(?:от|ом|ой|у|ого|им))\s+же|"
+             r"эт(?:от|ом|ой|у|ого|им|а|о)|текущ\w{2,3}|нынешн\w{2,3}|позапрошл\w{2,3}|"
+             r"прошл\w{2,3}|минувш\w{2,3}|следующ\w{2,3}|предыдущ\w{2,3}|друг(?:ой|ом|ое))")
+
+_REL_YEAR_GEN = (r"(?:того\s+же|этого(?:\s+же)?|текущего|нынешнего|позапрошлого|прошлого|"
+                 r"минувшего|следующего|предыдущего)\s+года" + _END)
+
+_YEAR_TAIL = (r"(?:\s+(?:(?P<y>" + _YEAR + r")(?:" + _YEAR_WORD + r")?|(?P<yrel>" + _REL_YEAR_GEN + ")))?")
+
+_NUMBER = (r"(?:\d{1,3}|" + "|".join(sorted(_NUMBER_WORDS, key=len, reverse=True)) + ")")
+_UNIT = (r"(?:д(?:ень|ня|ней)|сут(?:ки|ок)|недел[юиь]|месяц(?:а|ев)?|год(?:а)?|лет|"
+         r"полгода|полтора\s+(?:года|месяца))" + _END)
+
+_ORDINAL = (r"(?:(?:двадцать|тридцать)\s+)?(?:"
+            + "|".join(stem for stem, _ in _ORDINAL_STEMS)
+            + r")(?:ый|ой|ий|ая|ое|ого|ому|ом|ые|ых|ья|ье|ьего|ьи|ье|ем|ьем)" + _END
+            + r"|\d{1,3}-?(?:й|ой|ый|ий|го|ого|е|ые|м)" + _END)
+
+# The event an anchored expression counts from: an optional adjective or
+# possessive and a noun in the genitive ("частичной мобилизации", "его ареста").
+_ANCHOR_NP = (r"[«“\"]?(?:(?P<adj>[а-яё]+(?:ой|ого|ей|его|ых|их))\s+)?"
+              r"(?P<noun>[а-яё]{2,}(?:а|я|и|ы|ов|ев|ей|ий))" + _END)
+
+_WEEKDAY = r"(?:понедельник|вторник|сред[ау]|четверг|пятниц[ау]|суббот[ау]|воскресенье)" + _END
+
+
+# --------------------------------------------------------------------------
+# Small readers used by the builders
+
+def _month_number(word: str) -> int:
+    word = word.lower()
+    return _MONTH_BY_PREFIX.get(word[:3], 5)   # every month but May has a unique 3-letter prefix
+
+
+def _part_of(words: str | None) -> str | None:
+    if not words:
+        return None
+    w = words.lower()
+    if "квартал" in w:
+        for stem, quarter in (("перв", 1), ("1", 1), ("втор", 2), ("2", 2), ("трет", 3), ("3", 3)):
+            if w.startswith(stem):
+                return f"q{quarter}"
+        return "q4"
+    if "половин" in w:
+        return "h1" if w.startswith("перв") else "h2"
+    if w.startswith("нач"):
+        return "early"
+    if w.startswith("сер"):
+        return "mid"
+    return "late"
+
+
+def _season_of(word: str) -> str:
+    return {"вес": "spring", "лет": "summer", "осе": "autumn", "зим": "winter"}[word.lower()[:3]]
+
+
+def _number_of(word: str | None) -> int | None:
+    """'два' -> 2, '3' -> 3, None (no number: "через год") -> 1, 'несколько' -> None."""
+    if word is None:
+        return 1
+    word = word.lower()
+    return int(word) if word.isdigit() else _NUMBER_WORDS[word]
+
+
+def _ordinal_of(words: str) -> int:
+    words = words.lower()
+    tens = 0
+    if " " in words:
+        first, words = words.split(None, 1)
+        tens = 20 if first.startswith("двадцат") else 30
+    digits = re.match(r"\d+", words)
+    if digits:
+        return int(digits.group())
+    for stem, value in _ORDINAL_STEMS:
+        if re.match(stem, words):
+            return tens + value
+    raise ValueError(words)
+
+
+def _unit_of(word: str) -> tuple[str, float]:
+    """A unit word -> (offset key, how many of it the word itself means)."""
+    w = word.lower()
+    if w.startswith("полгода"):
+        return "months", 6
+    if w.startswith("полтора"):
+        return ("months", 18) if "год" in w else ("days", 45)
+    if w.startswith(("д", "сут")):
+        return "days", 1
+    if w.startswith("недел"):
+        return "weeks", 1
+    if w.startswith("месяц"):
+        return "months", 1
+    return "years", 1
+
+
+def _relation_of(word: str) -> tuple[str, int]:
+    """A relative adjective -> (kind, step): 'прошлом' -> ('deictic', -1)."""
+    w = word.lower()
+    if re.search(r"\sже$", w):
+        return "relative", 0
+    if w.startswith("позапрошл"):
+        return "deictic", -2
+    if w.startswith(("прошл", "минувш")):
+        return "deictic", -1
+    if w.startswith(("следующ", "друг")):
+        return "relative", 1
+    if w.startswith("предыдущ"):
+        return "relative", -1
+    return "deictic", 0      # этот, текущий, нынешний
+
+
+def _event_lemma(noun: str) -> str:
+    noun = noun.lower().replace("ё", "е")
+    for lemma, regex in _event_noun_forms().items():
+        if regex.fullmatch(noun):
+            return lemma
+    return noun
+
+
+@lru_cache(maxsize=1)
+def _event_noun_forms() -> dict[str, re.Pattern]:
+    return {lemma: re.compile(f"{stem}(?:{endings})") for lemma, (stem, endings) in _EVENT_NOUNS.items()}
+
+
+@lru_cache(maxsize=1)
+def _event_noun_regex() -> re.Pattern:
+    forms = "|".join(f"{stem}(?:{endings})" for stem, endings in _EVENT_NOUNS.values())
+    return re.compile(rf"(?<!\w)(?:{forms})(?!\w)", re.IGNORECASE)
+
+
+def _prep(m: re.Match) -> str | None:
+    prep = m.groupdict().get("prep")
+    return re.sub(r"\s+", " ", prep.lower()) if prep else None
+
+
+def _valid_day(year: int | None, month: int, day: int) -> bool:
+    try:
+        date(year or 2000, month, day)     # 2000 is a leap year: "29 февраля" without a year is valid
+        return True
+    except ValueError:
+        return False
+
+
+def _day_number(words: str) -> int:
+    return int(re.match(r"\d+", words).group())
+
+
+# --------------------------------------------------------------------------
+# Productions: (name, regex, builder). A builder turns a match into a DateExpr
+# or refuses it (returns None) when the words are not a date after all.
+
+Builder = Callable[[re.Match], "DateExpr | None"]
+
+
+def _expr(m: re.Match, kind: str, **fields) -> DateExpr:
+    fields.setdefault("preposition", _prep(m))
+    return DateExpr(start=m.start(), end=m.end(), text=m.group(), kind=kind, **fields)
+
+
+def _year_tail(m: re.Match) -> tuple[int | None, dict | None, str]:
+    """The year after a month or a season: explicit, relative ("того же года") or none."""
+    if m.group("y"):
+        return int(m.group("y")), None, "absolute"
+    if m.group("yrel"):
+        kind, step = _relation_of(m.group("yrel")[:-len("года")].strip())
+        return None, {"years": step}, kind
+    return None, None, "absolute"
+
+
+def _build_numeric(m: re.Match) -> DateExpr | None:
+    year = int(m.group("y") or m.group("iy"))
+    month = int(m.group("m") or m.group("im"))
+    day = m.group("d") or m.group("id")
+    day = int(day) if day else None
+    if not 1 <= month <= 12 or (day is not None and not _valid_day(year, month, day)):
+        return None
+    return _expr(m, "absolute", year=year, month=month, day=day)
+
+
+def _build_day_month(m: re.Match) -> DateExpr | None:
+    month = _month_number(m.group("mon"))
+    day = _day_number(m.group("d"))
+    year, offset, kind = _year_tail(m)
+    if not _valid_day(year, month, day):
+        return None
+    day_end = _day_number(m.group("d_end")) if m.groupdict().get("d_end") else None
+    if day_end is not None:
+        if day_end <= day or not _valid_day(year, month, day_end):
+            return None
+        if kind == "absolute":
+            return _expr(m, "range", year=year, month=month, day=day, year_end=year,
+                         month_end=month, day_end=day_end)
+    return _expr(m, kind, year=year, month=month, day=day, offset=offset)
+
+
+def _build_month(m: re.Match) -> DateExpr | None:
+    month = _month_number(m.group("mon"))
+    month_end = _month_number(m.group("mon_end")) if m.group("mon_end") else None
+    part = _part_of(m.group("part"))
+    year, offset, kind = _year_tail(m)
+    prep = _prep(m)
+    # A month name alone ("Марта", "май") is too often something else.
+    if year is None and offset is None and part is None and prep is None and month_end is None:
+        return None
+    if month_end is not None and kind == "absolute":
+        end_year = year + (month_end < month) if year is not None else None
+        return _expr(m, "range", year=year, month=month, year_end=end_year, month_end=month_end, part=part)
+    return _expr(m, kind, year=year, month=month, part=part, offset=offset)
+
+
+def _build_year(m: re.Match) -> DateExpr | None:
+    prep = _prep(m)
+    if not m.group("yw") and prep is None:
+        return None            # a bare number is a year only after a preposition: "в 2022."
+    year = int(m.group("y"))
+    part = _part_of(m.group("part"))
+    if part in _RANGE_PARTS:
+        first, last = _RANGE_PARTS[part]
+        return _expr(m, "range", year=year, month=first, year_end=year, month_end=last, part=part)
+    return _expr(m, "absolute", year=year, part=part)
+
+
+def _build_year_range(m: re.Match) -> DateExpr | None:
+    year, year_end = int(m.group("y")), int(m.group("y_end"))
+    if not 0 < year_end - year <= 50:
+        return None
+    connector = (m.group("conn") or "").strip().lower()
+    if connector in ("и", "или") and not m.group("yw"):
+        return None            # "2022 и 2023" is a pair of years only with "годах"
+    return _expr(m, "range", year=year, year_end=year_end)
+
+
+def _build_decade(m: re.Match) -> DateExpr | None:
+    year = int(m.group("y"))
+    return _expr(m, "range", year=year, year_end=year + 9, part="decade")
+
+
+def _build_season(m: re.Match) -> DateExpr | None:
+    season = _season_of(m.group("season"))
+    part = _part_of(m.group("part"))
+    prep = _prep(m)
+    word = m.group("season").lower()
+    instrumental = word.endswith(("ой", "ом", "ью", "ою"))
+    if m.group("srel"):
+        kind, step = _relation_of(m.group("srel"))
+        return _expr(m, kind, part=season, offset={"years": step})
+    year, offset, kind = _year_tail(m)
+    if year is None and offset is None and not instrumental and part is None \
+            and prep not in ("с", "со", "до", "к", "ко", "после", "начиная с", "вплоть до"):
+        return None            # "лето" / "лета" alone are too often other words
+    return _expr(m, kind, year=year, part=season, offset=offset)
+
+
+def _build_part_relative(m: re.Match) -> DateExpr | None:
+    part = _part_of(m.group("part"))
+    unit = "months" if m.group("unit").lower().startswith("месяц") else "years"
+    kind, step = _relation_of(m.group("rel")) if m.group("rel") else ("relative", 0)
+    return _expr(m, kind, part=part, offset={unit: step})
+
+
+def _build_rel_unit(m: re.Match) -> DateExpr | None:
+    unit_word = m.group("unit").lower()
+    rel = m.group("rel")
+    kind, step = _relation_of(rel)
+    if m.group("prep") is None and not unit_word.endswith(("ом", "ью")):
+        return None            # "этот год стал..." is about the year, not a date of an event
+    if unit_word.startswith(("год",)):
+        unit = "years"
+    elif unit_word.startswith("месяц"):
+        unit = "months"
+    elif unit_word.startswith("недел"):
+        unit = "weeks"
+    else:                      # день, утро, вечер, ночь
+        unit = "days"
+        if kind == "deictic" and step == 0:
+            kind = "relative"  # "в этот день" is the day just talked about, not today
+    return _expr(m, kind, offset={unit: step})
+
+
+def _build_count(m: re.Match) -> DateExpr | None:
+    """"через два года", "год спустя", "три года назад", "за неделю до этого"."""
+    unit, size = _unit_of(m.group("unit"))
+    count = _number_of(m.groupdict().get("n"))
+    direction = m.group("dir").lower()
+    sign = -1 if direction in ("назад", "ранее", "раньше", "за") else 1
+    kind = "deictic" if direction == "назад" else "relative"
+    amount = None if count is None else sign * round(count * size)
+    if unit == "weeks" and amount is not None:
+        unit, amount = "days", amount * 7
+    noun = m.groupdict().get("noun")
+    if noun:
+        return _expr(m, "anchored", offset={unit: amount}, anchor_word=_event_lemma(noun))
+    if amount is None:
+        return _expr(m, "vague_relative", offset={unit: None})
+    return _expr(m, kind, offset={unit: amount})
+
+
+def _build_unit_instrumental(m: re.Match) -> DateExpr | None:
+    """"годом позже", "месяцем ранее"."""
+    unit, _ = _unit_of(m.group("unit"))
+    sign = -1 if m.group("dir").lower() in ("ранее", "раньше") else 1
+    return _expr(m, "relative", offset={unit: sign})
+
+
+def _build_ordinal_anchor(m: re.Match) -> DateExpr | None:
+    unit, _ = _unit_of(m.group("unit"))
+    ordinal = _ordinal_of(m.group("ord")) if m.group("ord") else 1
+    if ordinal < 1:
+        return None
+    amount = ordinal - 1
+    if unit == "weeks":
+        unit, amount = "days", amount * 7
+    return _expr(m, "anchored", offset={unit: amount}, ordinal=ordinal,
+                 anchor_word=_event_lemma(m.group("noun")))
+
+
+def _build_day_of_event(m: re.Match) -> DateExpr | None:
+    """"в день мобилизации": the event's own day."""
+    return _expr(m, "anchored", offset={"days": 0}, anchor_word=_event_lemma(m.group("noun")))
+
+
+_FIXED_PHRASES: list[tuple[str, str, dict | None]] = [
+    (r"позавчера", "deictic", {"days": -2}),
+    (r"вчера(?:шн\w+\s+день)?", "deictic", {"days": -1}),
+    (r"сегодня", "deictic", {"days": 0}),
+    (r"послезавтра", "deictic", {"days": 2}),
+    (r"завтра", "deictic", {"days": 1}),
+    (r"(?:на|к)\s+следующ(?:ий|ему)\s+год", "relative", {"years": 1}),
+    (r"(?:на|в)\s+следующ(?:ий|ем)\s+месяц[е]?", "relative", {"months": 1}),
+    (r"(?:на|в)\s+следующий\s+день|на\s+другой\s+день|на\s+следующее\s+утро|"
+     r"утром\s+следующего\s+дня", "relative", {"days": 1}),
+    (r"сейчас|в\s+настоящее\s+время|на\s+(?:данный|текущий|настоящий)\s+момент|"
+     r"в\s+(?:данный|настоящий)\s+момент|на\s+сегодняшний\s+день|на\s+сегодня|ныне|"
+     r"(?:по\s+состоянию\s+)?на\s+момент\s+(?:публикации|написания)(?:\s+(?:статьи|материала|текста))?",
+     "now", None),
+    (r"(?<!не\s)(?:позже|позднее|впоследствии|вскоре|спустя\s+некоторое\s+время|"
+     r"через\s+некоторое\s+время|некоторое\s+время\s+спустя)", "vague_relative", None),
+]
+
+
+def _build_fixed(m: re.Match) -> DateExpr | None:
+    index = int(m.lastgroup[len("phrase"):])
+    _, kind, offset = _FIXED_PHRASES[index]
+    return _expr(m, kind, offset=dict(offset) if offset else None, preposition=None)
+
+
+def _build_weekday(m: re.Match) -> DateExpr | None:
+    weekday = _WEEKDAYS[m.group("wd").lower()[:3]]
+    offset = {"weekday": weekday}
+    if m.group("rel") and m.group("rel").lower().startswith(("прошл", "минувш")):
+        offset["strictly_before"] = True
+    return _expr(m, "deictic", offset=offset)
+
+
+def _productions() -> list[tuple[str, str, Builder]]:
+    year_tail = _YEAR_TAIL
+    fixed = "|".join(f"(?P<phrase{i}>{regex})" for i, (regex, _, _) in enumerate(_FIXED_PHRASES))
+    return [
+        ("numeric",
+         rf"{_START}{_PREP}(?:(?P<d>[0-3]?\d)[./](?P<m>[01]?\d)[./](?P<y>{_YEAR})"
+         rf"|(?P<iy>{_YEAR})-(?P<im>[01]\d)(?:-(?P<id>[0-3]\d))?(?![\d-]))(?:\s*г\.|\s*года?{_END})?(?!\.?\d)",
+         _build_numeric),
+        ("day_month",
+         rf"{_START}{_PREP}(?:{_WEEKDAY},?\s+)?(?P<d>{_DAY})(?:\s*(?:[-–—]|и)\s*(?P<d_end>{_DAY}))?"
+         rf"\s+(?P<mon>{_MONTH}){year_tail}",
+         _build_day_month),
+        ("day_range_month",
+         rf"{_START}(?P<prep>со?)\s+(?P<d>{_DAY})\s+(?:по|до)\s+(?P<d_end>{_DAY})\s+(?P<mon>{_MONTH}){year_tail}",
+         _build_day_month),
+        ("month",
+         rf"{_START}{_PREP}(?:(?P<part>{_PART})\s+)?(?P<mon>{_MONTH})"
+         rf"(?:\s*(?:[-–—]|и|по|до)\s*(?P<mon_end>{_MONTH}))?{year_tail}",
+         _build_month),
+        ("year",
+         rf"{_START}{_PREP}(?:(?P<part>{_PART})\s+)?(?P<y>{_YEAR})"
+         rf"(?:(?P<yw>{_YEAR_WORD})|{_YEAR_SUFFIX}{_BARE_YEAR_END})",
+         _build_year),
+        ("year_range",
+         rf"{_START}(?:(?P<prep>между|со?|от|в|во)\s+)?(?P<y>{_YEAR})(?:\s*{_YEAR_WORD})?"
+         rf"(?P<conn>\s*[-–—]\s*|\s+(?:и|или|по|до)\s+)(?P<y_end>{_YEAR}){_YEAR_SUFFIX}(?P<yw>\s*{_YEAR_WORD})?",
+         _build_year_range),
+        ("decade",
+         rf"{_START}{_PREP}(?P<y>(?:1[89]|20)\d0)-?(?:х|е|ые|ых)(?:\s+год(?:ах|ы|ов|ами))?{_END}",
+         _build_decade),
+        ("season",
+         rf"{_START}{_PREP}(?:(?P<part>{_PART})\s+)?(?:(?P<srel>{_REL_WORD})\s+)?(?P<season>{_SEASON}){year_tail}",
+         _build_season),
+        ("part_relative",
+         rf"{_START}{_PREP}(?P<part>{_PART})\s+(?:(?P<rel>{_REL_WORD})\s+)?(?P<unit>года|месяца){_END}",
+         _build_part_relative),
+        ("rel_unit",
+         rf"{_START}{_PREP}(?P<rel>{_REL_WORD})\s+(?P<unit>год(?:у|а)?|месяц(?:е|а)?|недел[еюи]|"
+         rf"д(?:ень|ня|нём|нем)|утр(?:о|ом|а)|вечер(?:ом|а)?|ноч(?:ь|ью|и)){_END}",
+         _build_rel_unit),
+        ("count_after",
+         rf"{_START}(?P<dir>через|спустя)\s+(?:(?P<n>{_NUMBER})\s+)?(?P<unit>{_UNIT})"
+         rf"(?:\s+после\s+(?:(?:этого|того){_END}|{_ANCHOR_NP}))?",
+         _build_count),
+        ("count_before",
+         rf"{_START}(?P<dir>за)\s+(?:(?P<n>{_NUMBER})\s+)?(?P<unit>{_UNIT})\s+до\s+(?:(?:этого|того){_END}|{_ANCHOR_NP})",
+         _build_count),
+        ("count_postfix",
+         rf"{_START}(?:(?P<n>{_NUMBER})\s+)?(?P<unit>{_UNIT})\s+(?P<dir>спустя|назад|ранее|раньше|позже|позднее){_END}",
+         _build_count),
+        ("unit_instrumental",
+         rf"{_START}(?P<unit>годом|месяцем|неделей|дн[её]м)\s+(?P<dir>ранее|раньше|позже|позднее){_END}",
+         _build_unit_instrumental),
+        ("ordinal_anchor",
+         rf"{_START}(?P<prep>в|во|на)\s+(?:(?P<ord>{_ORDINAL})|первые)(?:\s+же)?\s+"
+         rf"(?P<unit>день|дни|сутки|недел[юиь]|месяц|месяцы|год|годы)\s+{_ANCHOR_NP}",
+         _build_ordinal_anchor),
+        ("day_of_event",
+         rf"{_START}(?P<prep>в)\s+день\s+{_ANCHOR_NP}",
+         _build_day_of_event),
+        ("weekday",
+         rf"{_START}(?:(?P<prep>в\s+ночь\s+(?:с\s+\w+\s+)?на|в|во)\s+)(?:(?P<rel>прошл\w{{2,3}}|минувш\w{{2,3}}|"
+         rf"эт(?:от|у))\s+)?(?P<wd>{_WEEKDAY})",
+         _build_weekday),
+        ("fixed", rf"{_START}(?:{fixed}){_END}", _build_fixed),
+    ]
+
+
+@dataclass(frozen=True)
+class _Grammar:
+    productions: tuple[tuple[re.Pattern, Builder], ...]
+    any: re.Pattern                 # the union: one scan finds where some production matches
+
+
+@lru_cache(maxsize=1)
+def _grammar() -> _Grammar:
+    flags = re.IGNORECASE
+    productions = tuple((re.compile(regex, flags), build) for _, regex, build in _productions())
+    # Named groups repeat across productions: the union drops the names.
+    union = "|".join(f"(?:{re.sub(r'\(\?P<\w+>', '(?:', regex)})" for _, regex, _ in _productions())
+    return _Grammar(productions, re.compile(union, flags))
+
+
+# --------------------------------------------------------------------------
+# Finding
+
+def find_dates(text: str) -> list[DateExpr]:
+    """The date expressions of `text`, in text order, non-overlapping, longest first."""
+    grammar = _grammar()
+    found: list[DateExpr] = []
+    position = 0
+    while True:
+        hit = grammar.any.search(text, position)
+        if hit is None:
+            return found
+        best: DateExpr | None = None
+        for regex, build in grammar.productions:
+            m = regex.match(text, hit.start())
+            if m is None or (best is not None and m.end() <= best.end):
+                continue
+            expr = build(m)
+            if expr is not None:
+                best = expr
+        if best is None:
+            position = hit.start() + 1
+        else:
+            found.append(best)
+            position = best.end
+
+
+# --------------------------------------------------------------------------
+# Resolving
+
+def _precision(value: YMD) -> int:
+    return sum(part is not None for part in value)
+
+
+def _iso(value: YMD) -> str:
+    year, month, day = value
+    if month is None:
+        return f"{year:04d}"
+    if day is None:
+        return f"{year:04d}-{month:02d}"
+    return f"{year:04d}-{month:02d}-{day:02d}"
+
+
+def _shift(reference: YMD, unit: str, amount: int) -> YMD:
+    """Move `reference` by `amount` units; the result is no finer than the unit
+    nor than the reference ("на следующий год" after April 2024 is 2025)."""
+    year, month, day = reference
+    if unit == "years":
+        return (year + amount, None, None)
+    if unit == "weeks":
+        unit, amount = "days", amount * 7
+    if unit == "days":
+        if day is not None:
+            moved = date(year, month, day) + timedelta(days=amount)
+            return (moved.year, moved.month, moved.day)
+        # A day offset from a month: whole months at most ("в тот же день" -> that month).
+        unit, amount = "months", round(amount / 30.4)
+    if month is None:
+        return (year + round(amount / 12), None, None)
+    index = year * 12 + month - 1 + amount
+    return (index // 12, index % 12 + 1, None)
+
+
+def _frame_reference(tl: Timeline) -> YMD | None:
+    """The publication date, or the frame the text was placed in."""
+    if tl.published is not None:
+        return (tl.published.year, tl.published.month, tl.published.day)
+    if tl.frame_year is not None:
+        return (tl.frame_year, tl.frame_month, None)
+    return None
+
+
+def _year_of_yearless(month: int, tl: Timeline) -> int | None:
+    """The year of "в конце января" / "3 февраля" without a year: the latest
+    such month not after the frame; without a frame month, the narrative's year."""
+    frame = _frame_reference(tl)
+    if frame is not None and frame[1] is not None:
+        return frame[0] if month <= frame[1] else frame[0] - 1
+    if tl.last is not None:
+        return tl.last[0]
+    return tl.frame_year
+
+
+def _with_part(value: YMD, part: str | None) -> tuple[YMD, YMD | None]:
+    """Apply a part of a year ("в конце 2025 года" -> 2025-12; "в первой
+    половине" -> a range of months). Parts of months keep month precision."""
+    year, month, day = value
+    if month is not None or part is None:
+        return value, None
+    if part in _PART_MONTHS:
+        return (year, _PART_MONTHS[part], None), None
+    if part in _RANGE_PARTS:
+        first, last = _RANGE_PARTS[part]
+        return (year, first, None), (year, last, None)
+    return value, None            # seasons: the year is what the text supports
+
+
+def _offset_step(offset: dict) -> tuple[str, int | None]:
+    for unit in ("years", "months", "weeks", "days"):
+        if unit in offset:
+            return unit, offset[unit]
+    raise ValueError(offset)
+
+
+def _apply_offset(reference: YMD, expr: DateExpr) -> YMD:
+    unit, amount = _offset_step(expr.offset)
+    value = _shift(reference, unit, amount)
+    if expr.month is not None:        # "в мае того же года", "3 марта прошлого года"
+        value = (value[0], expr.month, expr.day)
+    return value
+
+
+def _resolve_absolute(expr: DateExpr, tl: Timeline) -> tuple[YMD, YMD | None] | None:
+    if expr.part in _SEASON_MONTHS:
+        year = expr.year if expr.year is not None else _year_of_yearless(_SEASON_MONTHS[expr.part], tl)
+        return ((year, None, None), None) if year is not None else None
+    year = expr.year
+    if year is None:
+        if expr.month is None:
+            return None
+        year = _year_of_yearless(expr.month, tl)
+        if year is None:
+            return None
+    return _with_part((year, expr.month, expr.day), expr.part)
+
+
+def _resolve_range(expr: DateExpr, tl: Timeline) -> tuple[YMD, YMD] | None:
+    year = expr.year
+    if year is None:
+        if expr.month is None:
+            return None
+        year = _year_of_yearless(expr.month, tl)
+        if year is None:
+            return None
+    year_end = expr.year_end
+    if year_end is None:
+        year_end = year + (expr.month_end is not None and expr.month_end < expr.month)
+    start = (year, expr.month, expr.day)
+    end = (year_end, expr.month_end, expr.day_end)
+    return start, end
+
+
+def _resolve_relative(expr: DateExpr, tl: Timeline) -> tuple[YMD, YMD | None] | None:
+    # Without a date mentioned yet, the text can only mean its own time.
+    reference = tl.last or _frame_reference(tl)
+    if reference is None:
+        return None
+    return _with_part(_apply_offset(reference, expr), expr.part)
+
+
+def _resolve_deictic(expr: DateExpr, tl: Timeline) -> tuple[YMD, YMD | None] | None:
+    offset = expr.offset or {}
+    if "weekday" in offset:
+        if tl.published is None:
+            return None                # which Monday is unknowable without the publication day
+        back = (tl.published.weekday() - offset["weekday"]) % 7
+        if back == 0 and offset.get("strictly_before"):
+            back = 7
+        day = tl.published - timedelta(days=back)
+        return (day.year, day.month, day.day), None
+    reference = _frame_reference(tl)
+    if reference is None:
+        return None
+    unit, amount = _offset_step(offset)
+    if unit in ("days", "weeks") and reference[2] is None:
+        # "вчера" in a text whose day is unknown: the frame at the precision it has.
+        return _resolve_now(tl), None
+    if expr.part in _SEASON_MONTHS:
+        return _shift(reference, "years", amount), None
+    return _with_part(_apply_offset(reference, expr), expr.part)
+
+
+def _resolve_now(tl: Timeline) -> YMD | None:
+    reference = _frame_reference(tl)
+    if reference is None:
+        return None
+    if tl.inferred and tl.published is None:
+        return (reference[0], None, None)   # an inferred month is only a lower bound
+    return reference
+
+
+def _resolve_anchored(expr: DateExpr, tl: Timeline) -> tuple[YMD, YMD | None] | None:
+    anchor = tl.anchors.get(expr.anchor_word)
+    if anchor is None:
+        # "через два дня после ареста": the arrest is most likely the date just told.
+        if expr.ordinal is None and tl.last is not None:
+            return _apply_offset(tl.last, expr), None
+        return None
+    return _apply_offset(anchor, expr), None
+
+
+def _resolve_vague(expr: DateExpr, tl: Timeline) -> YMD | None:
+    """"позже" and "через несколько дней": later than tl.last by an unknown
+    amount, so only its coarser parts hold."""
+    if tl.last is None:
+        return None
+    year, month, _ = tl.last
+    unit = _offset_step(expr.offset)[0] if expr.offset else "years"
+    if unit in ("days", "weeks") and month is not None:
+        return (year, month, None)
+    if unit == "years" and expr.offset:
+        return None                        # "через несколько лет": the year is unknown
+    return (year, None, None)
+
+
+def _resolve_span(expr: DateExpr, tl: Timeline) -> tuple[YMD, YMD | None] | None:
+    if expr.kind == "absolute":
+        return _resolve_absolute(expr, tl)
+    if expr.kind == "range":
+        return _resolve_range(expr, tl)
+    if expr.kind == "relative":
+        return _resolve_relative(expr, tl)
+    if expr.kind == "deictic":
+        return _resolve_deictic(expr, tl)
+    if expr.kind == "now":
+        value = _resolve_now(tl)
+        return (value, None) if value else None
+    if expr.kind == "anchored":
+        return _resolve_anchored(expr, tl)
+    if expr.kind == "vague_relative":
+        value = _resolve_vague(expr, tl)
+        return (value, None) if value else None
+    raise ValueError(f"unknown kind {expr.kind!r}")
+
+
+def resolve(expr: DateExpr, tl: Timeline) -> str | None:
+    """ISO 8601 of `expr` at the precision the text supports, or None.
+
+    Moves the narrative reference (tl.last) to the date resolved, except for
+    vague expressions ("позже"), which say too little to count from.
+    """
+    span = _resolve_span(expr, tl)
+    if span is None:
+        return None
+    start, end = span
+    if expr.kind != "vague_relative":
+        tl.last = end or start
+    return _iso(start) if end is None else f"{_iso(start)}/{_iso(end)}"
+
+
+# --------------------------------------------------------------------------
+# The frame of a document
+
+def _parse_published(published) -> tuple[date | None, int | None, int | None]:
+    if published is None:
+        return None, None, None
+    if isinstance(published, date):
+        return (published if type(published) is date else published.date()), published.year, published.month
+    m = re.match(r"\s*(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?", str(published))
+    if not m:
+        return None, None, None
+    year = int(m.group(1))
+    month = int(m.group(2)) if m.group(2) else None
+    day = date(year, month, int(m.group(3))) if m.group(3) else None
+    return day, year, month
+
+
+def _frame_month(lower_bound: int, yearless_months: list[int]) -> int | None:
+    """The publication month that makes the year-less months most recent.
+
+    Year-less months in news are recent: the frame month is the end of the
+    shortest stretch of the calendar that covers them all (January, February
+    and "с конца декабря" -> February, with December in the year before), and
+    no earlier than a month the text placed in the frame year itself."""
+    if not yearless_months:
+        return lower_bound or None
+    candidates = range(max(lower_bound, 1), 13)
+    return min(candidates, key=lambda month: max((month - m) % 12 for m in yearless_months))
+
+
+def infer_frame(text: str, published=None, exprs: list[DateExpr] | None = None) -> Timeline:
+    """The time frame of a document: its publication date when known, else
+    the latest explicit year of the text and the latest month mentioned once
+    that year is established. `exprs` (find_dates(text)) saves a second scan."""
+    day, year, month = _parse_published(published)
+    if year is not None:
+        return Timeline(published=day, frame_year=year, frame_month=month)
+    if exprs is None:
+        exprs = find_dates(text)
+    # "к 2030 году" is a target, not the time the text is written in.
+    explicit = [e for e in exprs if e.kind in ("absolute", "range") and e.year is not None
+                and e.preposition not in ("к", "ко") and e.part != "decade"]
+    if not explicit:
+        return Timeline(inferred=True)
+    frame_year = max(e.year_end or e.year for e in explicit)
+    first = next(i for i, e in enumerate(exprs) if e in explicit and frame_year in (e.year, e.year_end))
+    lower_bound = 0
+    yearless: list[int] = []
+    for e in exprs[first:]:
+        if e.kind not in ("absolute", "range") or e.part in _SEASON_MONTHS:
+            continue
+        if frame_year in (e.year, e.year_end):
+            month_in_frame = e.month_end or e.month or _PART_MONTHS.get(e.part) \
+                or (_RANGE_PARTS[e.part][1] if e.part in _RANGE_PARTS else None)
+            lower_bound = max(lower_bound, month_in_frame or 0)
+        elif e.year is None and e.month is not None:
+            yearless.append(e.month_end or e.month)
+    return Timeline(frame_year=frame_year, frame_month=_frame_month(lower_bound, yearless), inferred=True)
+
+
+# --------------------------------------------------------------------------
+# Anchors
+
+_ANCHOR_REACH = 60    # characters between an event noun and the date that dates it
+
+
+def note_anchor(sentence: str, tl: Timeline, exprs: list[DateExpr], sentence_start: int = 0) -> None:
+    """Remember the dates of event nouns this sentence dates ("объявил
+    мобилизацию в сентябре 2022 года" -> tl.anchors["мобилизация"] = (2022, 9, None)).
+
+    `exprs` are the date expressions of the sentence; `sentence_start` is the
+    sentence's offset when their offsets are into the whole document. Only
+    self-contained dates count (not "в следующем месяце"), so calling this
+    before or after resolving the sentence gives the same anchors. The first
+    dating of a noun stays unless a later one is more precise in the same year.
+    """
+    dated = [e for e in exprs if e.kind == "absolute"]
+    if not dated:
+        return
+    spans = [(e.start - sentence_start, e.end - sentence_start) for e in exprs]
+    for noun in _event_noun_regex().finditer(sentence):
+        if any(start < noun.end() and noun.start() < end for start, end in spans):
+            continue              # the noun of "в седьмой день мобилизации" dates nothing
+        nearest = min(dated, key=lambda e: _gap(noun.span(), e, sentence_start))
+        if _gap(noun.span(), nearest, sentence_start) > _ANCHOR_REACH:
+            continue
+        span = _resolve_span(nearest, replace(tl))   # a copy: tl.last must not move here
+        if span is None:
+            continue
+        value = span[0]
+        lemma = _event_lemma(noun.group())
+        known = tl.anchors.get(lemma)
+        if known is None or (known[0] == value[0] and _precision(value) > _precision(known)):
+            tl.anchors[lemma] = value
+
+
+def _gap(span: tuple[int, int], expr: DateExpr, sentence_start: int) -> int:
+    start, end = expr.start - sentence_start, expr.end - sentence_start
+    return max(start - span[1], span[0] - end, 0)

@@ -1,0 +1,179 @@
+"""One person across documents: inflection, ё/е, spelling variants, scripts,
+surname-only mentions and initials.
+
+Input: the per-document persons of several extractions (and, when ingesting,
+the persons already in the store). Output: global persons and, for every
+(document, local person), the global id. Deterministic: ids are derived from
+the name, so the same input gives the same ids in every run.
+"""
+from __future__ import annotations
+
+import hashlib
+import re
+import unicodedata
+from dataclasses import dataclass, field
+
+from .model import DocumentExtraction, Person, PersonMention, Resolution
+from .translit import romanize
+
+# First names that are one name in another spelling or language.
+_FIRST_NAME_VARIANTS = [
+    {"александр", "олександр", "aleksandr", "alexander", "oleksandr", "alexandr", "oleksandr"},
+    {"алексей", "олексій", "aleksei", "alexei", "alexey", "aleksey", "oleksii"},
+    {"юлия", "юлія", "yulia", "yuliya", "julia", "iuliia"},
+    {"семен", "семён", "semyon", "semen", "semion"},
+    {"федор", "фёдор", "fyodor", "fedor", "fiodor"},
+    {"петр", "пётр", "pyotr", "petr", "piotr"},
+    {"артем", "артём", "artyom", "artem"},
+    {"наталья", "наталия", "natalya", "natalia", "nataliya"},
+    {"евгения", "yevgenia", "evgenia", "evgeniya"},
+    {"евгений", "yevgeny", "evgeny", "evgenii", "evgeniy"},
+    {"дмитрий", "dmitry", "dmitri", "dmitriy", "dmytro", "дмитро"},
+    {"юрий", "yuri", "yury", "yuriy", "iurii"},
+    {"сергей", "sergei", "sergey", "serhiy", "сергій"},
+    {"андрей", "andrei", "andrey", "andriy", "андрій"},
+    {"михаил", "mikhail", "mykhailo", "михайло"},
+    {"елена", "yelena", "elena", "olena", "олена"},
+]
+_VARIANT_OF = {fold: sorted(group)[0] for group in _FIRST_NAME_VARIANTS for fold in group}
+
+
+def _fold(text: str) -> str:
+    text = unicodedata.normalize("NFKC", text or "").lower().replace("ё", "е")
+    return re.sub(r"\s+", " ", text).strip()
+
+
+def _latin_key(word: str) -> str:
+    """A loose Latin key: Качкуркин, Kachkurkin and Katchkourkine collide."""
+    s = romanize(_fold(word)).lower()
+    s = unicodedata.normalize("NFKD", s)
+    s = "".join(ch for ch in s if not unicodedata.combining(ch))
+    for a, b in (("kh", "h"), ("tch", "ch"), ("shch", "sh"), ("ck", "k"), ("ye", "e"), ("yu", "iu"),
+                 ("ya", "ia"), ("yo", "e"), ("j", "i"), ("y", "i"), ("w", "v"), ("x", "ks"), ("ou", "u")):
+        s = s.replace(a, b)
+    s = re.sub(r"(.)\1+", r"\1", s)
+    return re.sub(r"[^a-z-]", "", s)
+
+
+def first_name_key(first: str | None) -> str | None:
+    if not first:
+        return None
+    f = _fold(first).rstrip(".")
+    return _latin_key(_VARIANT_OF.get(f, f))
+
+
+def surname_key(surname: str | None) -> str | None:
+    return _latin_key(surname) if surname else None
+
+
+@dataclass
+class _Cluster:
+    key: tuple[str | None, str | None]
+    mentions: list[tuple[str, PersonMention]] = field(default_factory=list)
+    known: Person | None = None
+
+    @property
+    def first(self):
+        return self.key[0]
+
+
+def _split_name(pm: PersonMention) -> tuple[str | None, str | None]:
+    first, surname = pm.first_name, pm.surname
+    if not surname and not first:
+        parts = pm.name.split()
+        first, surname = (parts[0], parts[-1]) if len(parts) > 1 else (None, parts[0])
+    return first, surname
+
+
+def resolve(extractions: list[DocumentExtraction], known: list[Person] | None = None) -> Resolution:
+    clusters: list[_Cluster] = []
+    by_surname: dict[str, list[_Cluster]] = {}
+
+    def add_cluster(key, known_person=None) -> _Cluster:
+        c = _Cluster(key=key, known=known_person)
+        clusters.append(c)
+        by_surname.setdefault(key[1] or "", []).append(c)
+        return c
+
+    for person in known or []:
+        parts = person.name.split()
+        first = parts[0] if len(parts) > 1 else None
+        add_cluster((first_name_key(first), surname_key(parts[-1])), person)
+
+    pending_surname_only: list[tuple[str, PersonMention]] = []
+    # Full names first, so that a surname alone can join the person it names.
+    for ex in extractions:
+        for pm in ex.persons:
+            first, surname = _split_name(pm)
+            fkey, skey = first_name_key(first), surname_key(surname)
+            if fkey is None or len(fkey) <= 1:
+                pending_surname_only.append((ex.document.id, pm))
+                continue
+            target = next((c for c in by_surname.get(skey or "", [])
+                           if c.first == fkey or c.first is None), None)
+            if target is None:
+                target = add_cluster((fkey, skey))
+            elif target.first is None:
+                target.key = (fkey, skey)
+            target.mentions.append((ex.document.id, pm))
+    for doc_id, pm in pending_surname_only:
+        first, surname = _split_name(pm)
+        skey = surname_key(surname)
+        initial = first_name_key(first)
+        candidates = [c for c in by_surname.get(skey or "", [])
+                      if not initial or not c.first or c.first.startswith(initial[:1])]
+        if len(candidates) == 1:
+            candidates[0].mentions.append((doc_id, pm))
+        else:
+            # Two people share the surname, or none is known: keep it apart.
+            same = next((c for c in candidates if c.first is None), None)
+            (same or add_cluster((None, skey))).mentions.append((doc_id, pm))
+
+    persons: list[Person] = []
+    assignments: dict[tuple[str, str], str] = {}
+    for c in clusters:
+        if not c.mentions and c.known is None:
+            continue
+        person = _merge(c)
+        persons.append(person)
+        for doc_id, pm in c.mentions:
+            assignments[(doc_id, pm.local_id)] = person.id
+    persons.sort(key=lambda p: p.id)
+    return Resolution(persons=[p for p in persons if any(v == p.id for v in assignments.values())],
+                      assignments=assignments)
+
+
+def person_id(first_key: str | None, surname: str | None) -> str:
+    digest = hashlib.sha256(f"{first_key or ''}|{surname or ''}".encode()).hexdigest()
+    return "p-" + digest[:12]
+
+
+_ROLE_RANK = {"subject": 0, "lawyer": 1, "official": 2, "journalist": 3, "other": 4}
+
+
+def _merge(c: _Cluster) -> Person:
+    names = [pm.name for _, pm in c.mentions]
+    full = [n for n in names if len(n.split()) > 1 and not n.split()[0].endswith(".")]
+    if c.known is not None:
+        name = c.known.name
+    else:
+        pool = full or names
+        name = max(sorted(set(pool)), key=lambda n: (pool.count(n), len(n)))
+    aliases: list[str] = list(c.known.aliases) if c.known else []
+    for _, pm in c.mentions:
+        for alias in [pm.name, *pm.aliases]:
+            if alias != name and alias not in aliases:
+                aliases.append(alias)
+    roles = [pm.role for _, pm in c.mentions]
+    role = c.known.role if c.known and not roles else min(roles or ["other"], key=lambda r: _ROLE_RANK[r])
+    attributes: dict = dict(c.known.attributes) if c.known else {}
+    for _, pm in c.mentions:
+        for k, v in pm.attributes.items():
+            attributes.setdefault(k, v)
+    gender = next((pm.gender for _, pm in c.mentions if pm.gender), c.known.gender if c.known else None)
+    pid = c.known.id if c.known else person_id(c.key[0], c.key[1])
+    latin = romanize(name)
+    if latin not in aliases and latin != name:
+        pass
+    return Person(id=pid, name=name, name_latin=latin, aliases=sorted(aliases), role=role,
+                  gender=gender, attributes=attributes)

@@ -1,0 +1,27 @@
+"""Presentation helpers shared by the CLI, the web app and the exports."""
+from __future__ import annotations
+
+MONTHS_RU = ("январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август",
+             "сентябрь", "октябрь", "ноябрь", "декабрь")
+MONTHS_RU_GEN = ("января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа",
+                 "сентября", "октября", "ноября", "декабря")
+
+
+def format_date(iso: str | None) -> str:
+    """An ISO date at its own precision, in Russian: '2026' -> '2026',
+    '2026-01' -> 'январь 2026', '2026-01-28' -> '28 января 2026',
+    '2022/2023' -> '2022–2023', None -> 'дата неизвестна'."""
+    if not iso:
+        return "дата неизвестна"
+    if "/" in iso:
+        return "–".join(format_date(part) for part in iso.split("/"))
+    parts = iso.split("-")
+    try:
+        if len(parts) == 1:
+            return parts[0]
+        month = int(parts[1])
+        if len(parts) == 2:
+            return f"{MONTHS_RU[month - 1]} {parts[0]}"
+        return f"{int(parts[2][:2])} {MONTHS_RU_GEN[month - 1]} {parts[0]}"
+    except (ValueError, IndexError):
+        return iso
