@@ -664,27 +664,41 @@ def _is_boilerplate(paragraph: str) -> bool:
 _WORD = re.compile(r"\w+(?:[-'’]\w+)*")
 _SENTENCE_END = re.compile(r"[.!?…]+[»“”\"')]*\s+(?=[«“\"'(]?[A-ZА-ЯЁ0-9])")
 
-# A short paragraph is removed as a duplicate when runs of at least this many
-# words, shared with one longer paragraph, cover at least this share of it.
+# A paragraph with these continues the text before it: a pronoun refers back to
+# someone already named, a connective links to what was said.
+_ANAPHORA = re.compile(
+    r"""\b(?:он|она|оно|они|его|ее|её|ему|ей|им|ими|их|него|нее|неё|нему|ней|ним|них|нем|нём
+        |he|she|they|him|her|his|hers|them|their|theirs)\b
+      | ^(?:однако|также|кроме\s+того|при\s+этом|тем\s+не\s+менее|между\s+тем|тем\s+временем
+        |позже|позднее|ранее|впоследствии|сейчас|теперь|however|meanwhile|later|earlier|also|still)\b""",
+    re.IGNORECASE | re.VERBOSE,
+)
+
+# A short one-sentence paragraph is a copy of part of a longer paragraph when
+# runs of at least _MIN_SHARED_RUN words shared with it cover nearly all of it
+# (a pull quote, a caption), or when it ends with the last words of one of the
+# longer paragraph's sentences and those cover at least half of it while the
+# rest says nothing that refers back (a garbled copy of a line).
 _MIN_SHARED_RUN = 4
-_MIN_SHARED_COVER = 0.5
-_MAX_DUPLICATE_CHARS = 200
+_MIN_COPY_COVER = 0.8
+_MIN_TAIL_COPY_COVER = 0.5
+_MAX_COPY_CHARS = 200
 
 
 def _words(text: str) -> list[str]:
     return [word.lower().replace("ё", "е") for word in _WORD.findall(text)]
 
 
+def _sentences(paragraph: str) -> list[str]:
+    return _SENTENCE_END.split(paragraph)
+
+
 def _sentence_count(paragraph: str) -> int:
-    return len(_SENTENCE_END.findall(paragraph)) + 1
+    return len(_sentences(paragraph))
 
 
 def _repeated_paragraphs(paragraphs: list[str], doomed: set[int]) -> set[int]:
-    """Exact repeats, and short one-sentence paragraphs that repeat part of a longer one.
-
-    The second kind is how pull quotes, image captions and garbled copies of a
-    line look once a page is flattened to text.
-    """
+    """Exact repeats of an earlier paragraph, and short paragraphs copying part of a longer one."""
     words = [_words(p) for p in paragraphs]
     repeated: set[int] = set()
     seen: set[tuple[str, ...]] = set()
@@ -696,14 +710,27 @@ def _repeated_paragraphs(paragraphs: list[str], doomed: set[int]) -> set[int]:
             repeated.add(i)
         seen.add(key)
     for i, paragraph in enumerate(paragraphs):
-        if (i in doomed or i in repeated or len(paragraph) > _MAX_DUPLICATE_CHARS
+        if (i in doomed or i in repeated or len(paragraph) > _MAX_COPY_CHARS
                 or len(words[i]) < _MIN_SHARED_RUN or _sentence_count(paragraph) > 1):
             continue
-        for j, other in enumerate(words):
-            if j != i and len(other) > len(words[i]) and _shared_cover(words[i], other) >= _MIN_SHARED_COVER:
-                repeated.add(i)
-                break
+        if any(j != i and len(words[j]) > len(words[i]) and _is_partial_copy(words[i], paragraphs[j], words[j])
+               for j in range(len(paragraphs))):
+            repeated.add(i)
     return repeated
+
+
+def _is_partial_copy(short: list[str], longer_paragraph: str, longer: list[str]) -> bool:
+    if _shared_cover(short, longer) >= _MIN_COPY_COVER:
+        return True
+    tail = max(_common_tail(short, _words(sentence)) for sentence in _sentences(longer_paragraph))
+    return (tail >= max(_MIN_SHARED_RUN, _MIN_TAIL_COPY_COVER * len(short))
+            and _is_substantive(short[-tail:])
+            and not _ANAPHORA.search(" ".join(short[:-tail])))
+
+
+def _is_substantive(run: list[str]) -> bool:
+    """At least two real words: "и в то же" is no evidence of copying."""
+    return sum(len(word) >= 4 for word in run) >= 2
 
 
 def _shared_cover(short: list[str], longer: list[str]) -> float:
@@ -713,9 +740,16 @@ def _shared_cover(short: list[str], longer: list[str]) -> float:
     covered = [False] * len(short)
     for k in range(len(short) - n + 1):
         run = short[k:k + n]
-        if tuple(run) in longer_runs and sum(len(word) >= 4 for word in run) >= 2:
+        if tuple(run) in longer_runs and _is_substantive(run):
             covered[k:k + n] = [True] * n
     return sum(covered) / len(short)
+
+
+def _common_tail(a: list[str], b: list[str]) -> int:
+    length = 0
+    while length < min(len(a), len(b)) and a[-1 - length] == b[-1 - length]:
+        length += 1
+    return length
 
 
 # Trailing "read also" headlines: at most this many are removed, each at most
@@ -731,17 +765,6 @@ _TOPIC_WORDS = 5
 # off-topic; a question headline ("Почему ...?") is a teaser, so a looser bound.
 _MAX_OFF_TOPIC_OVERLAP = 0.25
 _MAX_OFF_TOPIC_QUESTION_OVERLAP = 0.4
-
-# A paragraph with these continues the text before it: a pronoun refers back to
-# someone already named, a connective links to what was said.
-_ANAPHORA = re.compile(
-    r"""\b(?:он|она|оно|они|его|ее|её|ему|ей|им|ими|их|него|нее|неё|нему|ней|ним|них|нем|нём
-        |he|she|they|him|her|his|hers|them|their|theirs)\b
-      | ^(?:однако|также|кроме\s+того|при\s+этом|тем\s+не\s+менее|между\s+тем|тем\s+временем
-        |позже|позднее|ранее|впоследствии|сейчас|теперь|however|meanwhile|later|earlier|also|still)\b""",
-    re.IGNORECASE | re.VERBOSE,
-)
-
 
 def _trailing_headlines(paragraphs: list[str], doomed: set[int]) -> set[int]:
     """The block of short off-topic paragraphs that ends the text, if there is one.

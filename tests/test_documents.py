@@ -502,12 +502,35 @@ def test_short_on_topic_final_paragraph_is_kept():
     assert cleaned == text
 
 
-def test_short_paragraph_sharing_only_a_phrase_is_kept():
-    own_line = "Дело Соколова — не единственное."
-    text = "\n\n".join(ARTICLE[:2] + [own_line, "Суд в Тбилиси отправил под стражу ещё двоих."] + ARTICLE[2:])
+def test_garbled_copy_of_a_sentence_tail_is_removed():
+    # Debris made up for the test: the end of the first sentence of ARTICLE[0]
+    # behind two stray words, as a broken caption extraction leaves it.
+    garbled = "Меню раздела уехал из России осенью 2022 года."
+    text = "\n\n".join(ARTICLE[:2] + [garbled] + ARTICLE[2:])
+    cleaned, removed = clean_text(text)
+    assert removed == [garbled]
+    assert paragraphs(cleaned) == ARTICLE
+
+
+def test_short_paragraphs_repeating_a_phrase_with_new_facts_are_kept():
+    own_lines = [
+        "Дело Соколова — не единственное.",
+        "Суд в Тбилиси отправил под стражу ещё двоих.",             # starts like a sentence of ARTICLE[1]
+        "Адвокат журналиста Леван Гелашвили подал апелляцию.",      # starts like ARTICLE[2]
+        "Вскоре его тоже объявили в розыск.",                        # refers back, ends like ARTICLE[3]
+    ]
+    text = "\n\n".join(ARTICLE + own_lines[:3] + [ARTICLE[3].replace("в розыск.", "в розыск по линии МВД."),
+                                                    own_lines[3]])
     cleaned, removed = clean_text(text)
     assert removed == []
-    assert own_line in paragraphs(cleaned)
+    assert all(line in paragraphs(cleaned) for line in own_lines)
+
+
+def test_short_final_paragraph_that_refers_back_is_kept():
+    # Few words shared with the body, but "он" points at the journalist.
+    final = "Сам он называет обвинения местью за публикации о коррупции в полиции."
+    text = "\n\n".join(ARTICLE + [final])
+    assert clean_text(text) == (text, [])
 
 
 def test_repeated_paragraph_is_removed_once():

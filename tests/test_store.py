@@ -521,15 +521,19 @@ CHILD = textwrap.dedent("""
 """)
 
 
-def run_child(db_path: Path, *, kill_after_commits: int | None,
-              kill_delay: float = 0.0) -> list[str]:
-    """Run the loop; SIGKILL it `kill_delay` s after that many lines, or let it finish."""
+def start_child(db_path: Path) -> subprocess.Popen:
     environment = dict(os.environ, PYTHONPATH=os.pathsep.join(
         filter(None, [str(REPO_ROOT), os.environ.get("PYTHONPATH")])))
-    child = subprocess.Popen(
+    return subprocess.Popen(
         [sys.executable, "-c", CHILD, str(db_path), str(DOCUMENTS_IN_LOOP),
          str(EVENTS_PER_DOCUMENT)],
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=environment)
+
+
+def run_child(db_path: Path, *, kill_after_commits: int | None,
+              kill_delay: float = 0.0) -> list[str]:
+    """Run the loop; SIGKILL it `kill_delay` s after that many lines, or let it finish."""
+    child = start_child(db_path)
     lines: list[str] = []
     try:
         for line in child.stdout:
@@ -600,3 +604,14 @@ def test_a_killed_writer_leaves_whole_documents_and_a_rerun_completes(db_path):
         assert counts["events"] == DOCUMENTS_IN_LOOP * EVENTS_PER_DOCUMENT
         assert counts["persons"] == 7
         assert len(reopened.persons()) == 7
+
+
+def test_two_writers_on_a_fresh_file_store_each_document_once(db_path):
+    """Both create the schema and add the same documents at once: no lock errors, no doubles."""
+    children = [start_child(db_path) for _ in range(2)]
+    results = [child.communicate(timeout=120) for child in children]
+    for child, (_, stderr) in zip(children, results):
+        assert child.returncode == 0, stderr
+    added = [int(stdout.splitlines()[-1].split()[1]) for stdout, _ in results]
+    assert sum(added) == DOCUMENTS_IN_LOOP      # each document added by exactly one of them
+    assert assert_every_document_is_whole(db_path) == DOCUMENTS_IN_LOOP

@@ -51,7 +51,7 @@ def models():
 @functools.lru_cache(maxsize=200_000)
 def _lemma(word: str, pos: str, feats_key: tuple) -> str:
     _, vocab, _, _ = models()
-    if pos in ("PUNCT", "NUM", "SYM", "X") or not word[:1].isalpha():
+    if pos in ("PUNCT", "SYM", "X") or not word[:1].isalpha():
         return word.lower()
     return fold(vocab.lemmatize(word, pos, dict(feats_key)))
 
@@ -227,7 +227,11 @@ def _analyse_spans(sents: list[Sent], spans: list[_Span]) -> None:
         if s.chain is not None and chain_cases.get(s.chain):
             hint = chain_cases[s.chain]
         else:
-            hint = _governed_case(sents[s.sent].toks, s.i)
+            toks = sents[s.sent].toks
+            hint = _governed_case(toks, s.i)
+            if hint is None and toks[s.j - 1].feats.get("Case") in CASE_OF_FEAT:
+                # Natasha's own guess at the case, the weakest evidence we have.
+                hint = frozenset({CASE_OF_FEAT[toks[s.j - 1].feats["Case"]]})
         s.analysis = ru_names.analyse(s.words, case_hint=hint) if hint else plain[id(s)]
 
 
@@ -349,7 +353,10 @@ def _describe(sents: list[Sent], persons: list[_Person]) -> None:
                     break
                 seen.append(toks[k])
                 k -= 1
-            title = next((t for t in seen if t.lemma in TITLE_TO_ROLE), None)
+            # A title describes the name only when it agrees with it: "адвокат Иван
+            # Петров" (both nominative), not "адвокаты Ивана Петрова" (his lawyers).
+            title = next((t for t in seen if t.lemma in TITLE_TO_ROLE and (
+                CASE_OF_FEAT.get(t.feats.get("Case")) in s.analysis.cases or not t.feats.get("Case"))), None)
             if title:
                 p.role_votes[TITLE_TO_ROLE[title.lemma]] = p.role_votes.get(TITLE_TO_ROLE[title.lemma], 0) + 1
             occupation = next((t for t in seen if t.lemma in OCCUPATIONS), None)
@@ -491,6 +498,7 @@ def _find_triggers(sent: Sent) -> list[_Trigger]:
     for k, t in enumerate(toks):
         if k in consumed:
             continue
+        _as_verb(t)
         if t.pos in ("VERB", "AUX") and t.lemma in VERB_TRIGGERS:
             etype, slot, conf = VERB_TRIGGERS[t.lemma]
             if t.feats.get("VerbForm") == "Part" and t.feats.get("Variant") != "Short":
@@ -503,6 +511,30 @@ def _find_triggers(sent: Sent) -> list[_Trigger]:
             found.append(_Trigger(k, k, etype, "gen", conf, t.text))
     found.sort(key=lambda tr: tr.i)
     return found
+
+
+# Verbs the dictionaries do not know (pymorphy has no "экстрадировать"):
+# recognised by stem, with voice and form read off the ending.
+_VERB_STEMS = {"экстрадир": "экстрадировать", "депортир": "депортировать", "этапир": "этапировать"}
+
+
+def _as_verb(t: Tok) -> None:
+    if t.pos == "VERB" or t.lemma in VERB_TRIGGERS:
+        return
+    low = t.low
+    for stem, lemma in _VERB_STEMS.items():
+        if low.startswith(stem) and not low.startswith(stem[:-1] + "ц"):
+            ending = low[len(stem):]
+            t.pos, t.lemma = "VERB", lemma
+            if re.fullmatch(r"ован(а|о|ы)?", ending):
+                t.feats = {"VerbForm": "Part", "Variant": "Short", "Voice": "Pass"}
+            elif re.fullmatch(r"ованн\w+", ending):
+                t.feats = {"VerbForm": "Part", "Voice": "Pass"}
+            elif ending == "овать":
+                t.feats = {"VerbForm": "Inf", "Voice": "Act"}
+            else:
+                t.feats = {"VerbForm": "Fin", "Voice": "Act"}
+            return
 
 
 def _clause_bounds(toks: list[Tok], k: int) -> tuple[int, int]:
@@ -581,7 +613,7 @@ def _find_patients(sent: Sent, tr: _Trigger, shared: tuple[str, ...] | None) -> 
     if slot == "subj" and toks[tr.i].feats.get("VerbForm") == "Inf":
         slot = "inf"
     mentions = [m for m in sent.mentions]
-    right = [m for m in mentions if m.i > tr.last]
+    right = [m for m in mentions if m.i > tr.i]
     left = [m for m in mentions if m.j <= tr.i]
 
     def near_right(cases, limit=14, bridge=True):
@@ -656,9 +688,12 @@ def _find_patients(sent: Sent, tr: _Trigger, shared: tuple[str, ...] | None) -> 
 def _possessor_subject(sent: Sent, tr: _Trigger, left: list[Mention], lo: int):
     """"Их адвокаты подали апелляции": the clients of the lawyers appeal."""
     toks = sent.toks
+    counsel = ("адвокат", "защитник", "защита", "юрист", "представитель", "родственник")
     for m in sorted(left, key=lambda m: -m.j):
-        if m.is_pronoun and "poss" in m.cases and m.j < len(toks) and \
-                toks[m.j].lemma in ("адвокат", "защитник", "защита", "юрист", "представитель", "родственник"):
+        if m.is_pronoun and "poss" in m.cases and m.j < len(toks) and toks[m.j].lemma in counsel:
+            return _group_of(sent, m)
+        # "Адвокаты Марата Исаева подали апелляцию"
+        if not m.is_pronoun and "gent" in m.cases and m.i > 0 and toks[m.i - 1].lemma in counsel:
             return _group_of(sent, m)
     return None
 

@@ -452,9 +452,9 @@ def _build_count(m: re.Match) -> DateExpr | None:
     noun = m.groupdict().get("noun")
     if noun:
         return _expr(m, "anchored", offset={unit: amount}, anchor_word=_event_lemma(noun))
-    if amount is None:
+    if amount is None and kind == "relative":
         return _expr(m, "vague_relative", offset={unit: None})
-    return _expr(m, kind, offset={unit: amount})
+    return _expr(m, kind, offset={unit: amount})   # "несколько дней назад": amount None
 
 
 def _build_unit_instrumental(m: re.Match) -> DateExpr | None:
@@ -478,7 +478,9 @@ def _build_ordinal_anchor(m: re.Match) -> DateExpr | None:
 
 def _build_day_of_event(m: re.Match) -> DateExpr | None:
     """"в день мобилизации": the event's own day."""
-    return _expr(m, "anchored", offset={"days": 0}, anchor_word=_event_lemma(m.group("noun")))
+    # ordinal 1: with the event undated, fall back to nothing ("в день рождения"
+    # is not the date just told)
+    return _expr(m, "anchored", offset={"days": 0}, ordinal=1, anchor_word=_event_lemma(m.group("noun")))
 
 
 _FIXED_PHRASES: list[tuple[str, str, dict | None]] = [
@@ -520,7 +522,7 @@ def _productions() -> list[tuple[str, str, Builder]]:
     return [
         ("numeric",
          rf"{_START}{_PREP}(?:(?P<d>[0-3]?\d)[./](?P<m>[01]?\d)[./](?P<y>{_YEAR})"
-         rf"|(?P<iy>{_YEAR})-(?P<im>[01]\d)(?:-(?P<id>[0-3]\d))?(?![\d-]))(?:\s*г\.|\s*года?{_END})?(?!\.?\d)",
+         rf"|(?P<iy>{_YEAR})-(?P<im>[01]\d)-(?P<id>[0-3]\d)(?![\d-]))(?:\s*г\.|\s*года?{_END})?(?!\.?\d)",
          _build_numeric),
         ("day_month",
          rf"{_START}{_PREP}(?:{_WEEKDAY},?\s+)?(?P<d>{_DAY})(?:\s*(?:[-–—]|и)\s*(?P<d_end>{_DAY}))?"
@@ -582,6 +584,9 @@ def _productions() -> list[tuple[str, str, Builder]]:
     ]
 
 
+_GROUP_NAME = re.compile(r"\(\?P<\w+>")
+
+
 @dataclass(frozen=True)
 class _Grammar:
     productions: tuple[tuple[re.Pattern, Builder], ...]
@@ -593,7 +598,8 @@ def _grammar() -> _Grammar:
     flags = re.IGNORECASE
     productions = tuple((re.compile(regex, flags), build) for _, regex, build in _productions())
     # Named groups repeat across productions: the union drops the names.
-    union = "|".join(f"(?:{re.sub(r'\(\?P<\w+>', '(?:', regex)})" for _, regex, _ in _productions())
+    unnamed = (_GROUP_NAME.sub("(?:", regex) for _, regex, _ in _productions())
+    union = "|".join(f"(?:{regex})" for regex in unnamed)
     return _Grammar(productions, re.compile(union, flags))
 
 
@@ -704,6 +710,8 @@ def _offset_step(offset: dict) -> tuple[str, int | None]:
 def _apply_offset(reference: YMD, expr: DateExpr) -> YMD:
     unit, amount = _offset_step(expr.offset)
     value = _shift(reference, unit, amount)
+    if unit == "weeks":               # "на прошлой неделе": a week, not a day
+        value = (value[0], value[1], None)
     if expr.month is not None:        # "в мае того же года", "3 марта прошлого года"
         value = (value[0], expr.month, expr.day)
     return value
@@ -761,6 +769,11 @@ def _resolve_deictic(expr: DateExpr, tl: Timeline) -> tuple[YMD, YMD | None] | N
     if reference is None:
         return None
     unit, amount = _offset_step(offset)
+    if amount is None:                 # "несколько дней назад": only the coarse parts hold
+        if unit == "years":
+            return None
+        now = _resolve_now(tl)
+        return ((now[0], now[1] if unit in ("days", "weeks") else None, None)), None
     if unit in ("days", "weeks") and reference[2] is None:
         # "вчера" in a text whose day is unknown: the frame at the precision it has.
         return _resolve_now(tl), None
@@ -882,7 +895,9 @@ def infer_frame(text: str, published=None, exprs: list[DateExpr] | None = None) 
     if not explicit:
         return Timeline(inferred=True)
     frame_year = max(e.year_end or e.year for e in explicit)
-    first = next(i for i, e in enumerate(exprs) if e in explicit and frame_year in (e.year, e.year_end))
+    explicit_ids = {id(e) for e in explicit}
+    first = next(i for i, e in enumerate(exprs)
+                 if id(e) in explicit_ids and frame_year in (e.year, e.year_end))
     lower_bound = 0
     yearless: list[int] = []
     for e in exprs[first:]:

@@ -151,7 +151,9 @@ def _pymorphy_readings(word: str, grammeme: str) -> list[Reading]:
             nom = inflected.word if inflected else nom
         case = "accs" if p.tag.case in ("acc2",) else "gent" if p.tag.case == "gen2" else \
             "loct" if p.tag.case == "loc2" else p.tag.case
-        out.append(Reading(_cap(nom), gender, frozenset({case}), 0.5 + p.score, fold(nom)))
+        # A fixed foreign reading ("Анне" as French Anne) loses to a declined Russian one.
+        penalty = 0.3 if "Fixd" in p.tag else 0.0
+        out.append(Reading(_cap(nom), gender, frozenset({case}), 0.5 + p.score - penalty, fold(nom)))
     # One reading per (name, gender) with all its cases: "Семена" is genitive or accusative.
     merged: dict[tuple[str, str], Reading] = {}
     for r in out:

@@ -5,7 +5,9 @@ import unicodedata
 
 
 def alias_key(name: str) -> str:
-    """Lowercase, ё folded to е, whitespace collapsed: "Семён  Кочкин" -> "семен кочкин".
+    """Lowercase, ё folded to е, whitespace collapsed.
+
+    "Семён  Кочкин" -> "семен кочкин".
 
     Russian texts write ё and е interchangeably, and case carries no identity.
     """
