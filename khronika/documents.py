@@ -761,6 +761,8 @@ _MIN_BODY_CONTENT_WORDS = 40
 _MIN_HEADLINE_CONTENT_WORDS = 4
 # The body's subject: its most widespread content words (by number of paragraphs).
 _TOPIC_WORDS = 5
+# A paragraph sharing this many content words with the one before it continues it.
+_MIN_SHARED_WITH_PREVIOUS = 2
 # A headline sharing less than this share of its content words with the body is
 # off-topic; a question headline ("Почему ...?") is a teaser, so a looser bound.
 _MAX_OFF_TOPIC_OVERLAP = 0.25
@@ -770,7 +772,8 @@ def _trailing_headlines(paragraphs: list[str], doomed: set[int]) -> set[int]:
     """The block of short off-topic paragraphs that ends the text, if there is one.
 
     Scans back from the end and stops at the first paragraph that is long,
-    refers back to the text, or shares its subject. When more than a few
+    refers back to the text, shares its subject or continues the paragraph
+    before it. When more than a few
     paragraphs in a row look off-topic the text is a digest of unrelated items,
     not an article with scraped headlines, and nothing is removed.
     """
@@ -798,7 +801,7 @@ def _is_off_topic_headline(paragraph: str, body: list[str]) -> bool:
     if len(paragraph_counts) < _MIN_BODY_CONTENT_WORDS:
         return False
     topic = {stem for stem, count in paragraph_counts.most_common(_TOPIC_WORDS) if count >= 2}
-    if headline_words & topic:
+    if headline_words & topic or len(headline_words & _content_stems(body[-1])) >= _MIN_SHARED_WITH_PREVIOUS:
         return False
     overlap = len(headline_words & paragraph_counts.keys()) / len(headline_words)
     is_question = "?" in paragraph

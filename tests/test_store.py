@@ -19,7 +19,13 @@ from alembic.script import ScriptDirectory
 
 from khronika.model import Document, EventMention, Person, PersonMention
 from khronika.store import (
-    Fact, alias_key, date_interval, dates_compatible, group_facts, open_store, resolve_url,
+    Fact,
+    alias_key,
+    date_interval,
+    dates_compatible,
+    group_facts,
+    open_store,
+    resolve_url,
 )
 from khronika.store.schema import metadata
 from khronika.store.store import MIGRATIONS_DIR
@@ -610,7 +616,7 @@ def test_two_writers_on_a_fresh_file_store_each_document_once(db_path):
     """Both create the schema and add the same documents at once: no lock errors, no doubles."""
     children = [start_child(db_path) for _ in range(2)]
     results = [child.communicate(timeout=120) for child in children]
-    for child, (_, stderr) in zip(children, results):
+    for child, (_, stderr) in zip(children, results, strict=True):
         assert child.returncode == 0, stderr
     added = [int(stdout.splitlines()[-1].split()[1]) for stdout, _ in results]
     assert sum(added) == DOCUMENTS_IN_LOOP      # each document added by exactly one of them

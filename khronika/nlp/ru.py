@@ -138,6 +138,7 @@ class _Span:
     analysis: object = None
     chain: int | None = None
     person: str | None = None
+    agreement: str | None = None      # gender of a past-tense verb or "который" agreeing with it
 
 
 def _quoted(text: str, start: int, end: int) -> bool:
@@ -162,6 +163,26 @@ def _person_spans(doc, sents: list[Sent]) -> list[_Span]:
                 continue
             spans.append(_Span(ns.start, ns.stop, sent.index, idx[0], idx[-1] + 1, words))
     return spans
+
+
+_GENDER_FEAT = {"Masc": "m", "Fem": "f"}
+
+
+def _agreement(toks: list[Tok], s: _Span) -> str | None:
+    """The gender a neighbouring word shows for a name in the nominative: the
+    verb right after it, or "которая/который" after a comma."""
+    k = s.j
+    if k < len(toks) and toks[k].text == "," and k + 1 < len(toks) and toks[k + 1].lemma == "который":
+        return _GENDER_FEAT.get(toks[k + 1].feats.get("Gender"))
+    if k < len(toks) and toks[k].pos in ("VERB", "AUX") and toks[k].feats.get("Tense") == "Past":
+        if toks[k].feats.get("Number") == "Sing":
+            return _GENDER_FEAT.get(toks[k].feats.get("Gender"))
+    if s.i > 0 and toks[s.i - 1].pos in ("VERB", "AUX") and toks[s.i - 1].feats.get("Tense") == "Past" \
+            and toks[s.i - 1].feats.get("Number") == "Sing" and toks[s.i - 1].feats.get("Voice") != "Pass":
+        # "...провела Шевчук": inversion, still the subject when no object intervenes
+        return _GENDER_FEAT.get(toks[s.i - 1].feats.get("Gender")) if s.analysis and \
+            "nomn" in frozenset().union(*[v[3] for v in s.analysis.alternatives.values()]) else None
+    return None
 
 
 def _recover_surnames(sents: list[Sent], spans: list[_Span]) -> list[_Span]:
@@ -270,6 +291,7 @@ class _Person:
     role_votes: dict = field(default_factory=dict)
     attributes: dict = field(default_factory=dict)
     speaker: bool = False
+    descriptors: set = field(default_factory=set)   # "журналистка", "программист": nouns that name them
 
 
 def _group_persons(spans: list[_Span]) -> list[_Person]:
@@ -315,13 +337,21 @@ def _same_first(a: str, b: str) -> bool:
 
 
 def _settle_gender(person: _Person) -> None:
+    """One gender for all mentions of a person: the readings' margins (a first
+    name weighs double), plus the agreement the sentence shows ("Шевчук
+    провела", "Шевчук, которая писала")."""
     votes = {"m": 0.0, "f": 0.0}
     for s in person.spans:
         alts = s.analysis.alternatives
+        weight = 2.0 if s.analysis.first else 1.0
         if len(alts) == 1:
-            votes[next(iter(alts))] += 2.0 if s.analysis.first else 1.5
+            votes[next(iter(alts))] += 1.5 * weight
         else:
-            votes[s.analysis.gender] += 0.5
+            best = s.analysis.gender
+            other = "f" if best == "m" else "m"
+            votes[best] += min(1.0, alts[best][4] - alts[other][4]) * weight
+        if s.agreement:
+            votes[s.agreement] += 1.0
     person.gender = max(votes, key=lambda g: votes[g]) if any(votes.values()) else None
     for s in person.spans:
         if person.gender:
@@ -355,6 +385,10 @@ def _describe(sents: list[Sent], persons: list[_Person]) -> None:
                 k -= 1
             # A title describes the name only when it agrees with it: "адвокат Иван
             # Петров" (both nominative), not "адвокаты Ивана Петрова" (his lawyers).
+            for t in seen:
+                if t.pos == "NOUN" and t.feats.get("Animacy") == "Anim" and t.feats.get("Number") == "Sing" \
+                        and CASE_OF_FEAT.get(t.feats.get("Case")) in s.analysis.cases:
+                    p.descriptors.add(t.lemma)
             title = next((t for t in seen if t.lemma in TITLE_TO_ROLE and (
                 CASE_OF_FEAT.get(t.feats.get("Case")) in s.analysis.cases or not t.feats.get("Case"))), None)
             if title:
@@ -404,7 +438,7 @@ def _nominative_phrase(toks: list[Tok], head: Tok) -> str:
 
 def _attach_mentions(sents: list[Sent], persons: list[_Person], spans: list[_Span]) -> None:
     gender_of = {p.local_id: p.gender for p in persons}
-    blocked = {p.local_id for p in persons if _title_role(p) in ("official", "lawyer", "journalist")
+    blocked = {p.local_id for p in persons if _title_role(p) in ("official", "lawyer")
                or p.speaker and not p.attributes.get("occupation")}
     by_sent: dict[int, list[_Span]] = {}
     for s in spans:
@@ -418,11 +452,30 @@ def _attach_mentions(sents: list[Sent], persons: list[_Person], spans: list[_Spa
             if s.person not in members:
                 members.append(s.person)
     last_group_sent = -10
+    # "Журналистку задержали": a noun the text used to describe exactly one person.
+    owners: dict[str, set[str]] = {}
+    for p in persons:
+        for lemma in p.descriptors:
+            owners.setdefault(lemma, set()).add(p.local_id)
+    described = {lemma: next(iter(ids)) for lemma, ids in owners.items() if len(ids) == 1}
+    named: set[str] = set()
     for sent in sents:
         names = sorted(by_sent.get(sent.index, []), key=lambda s: s.i)
         name_at = {s.i: s for s in names}
         k = 0
         while k < len(sent.toks):
+            tok = sent.toks[k]
+            if tok.lemma in described and described[tok.lemma] in named and tok.pos == "NOUN" \
+                    and tok.feats.get("Number") == "Sing" and not any(n in name_at for n in range(k + 1, k + 4)):
+                case = CASE_OF_FEAT.get(tok.feats.get("Case"))
+                if case:
+                    sent.mentions.append(Mention(k, k + 1, (described[tok.lemma],), frozenset({case}),
+                                                 is_pronoun=True))
+            if tok.lemma == "который" and k >= 2 and sent.toks[k - 1].text == ",":
+                before = next((m for m in sent.mentions if m.j == k - 1 and not m.is_pronoun), None)
+                case = CASE_OF_FEAT.get(tok.feats.get("Case"))
+                if before and case:
+                    sent.mentions.append(Mention(k, k + 1, before.persons, frozenset({case}), is_pronoun=True))
             if k in name_at:
                 s = name_at[k]
                 sent.mentions.append(Mention(s.i, s.j, (s.person,), s.analysis.cases, chain=s.chain))
@@ -433,9 +486,9 @@ def _attach_mentions(sents: list[Sent], persons: list[_Person], spans: list[_Spa
                         last_group_sent = sent.index
                 else:
                     recent.append((s.person,))
+                named.add(s.person)
                 k = s.j
                 continue
-            tok = sent.toks[k]
             info = PRONOUNS.get(tok.low)
             if info and tok.pos in ("PRON", "DET", "NUM", "ADJ"):
                 gender, cases = info
@@ -636,6 +689,20 @@ def _find_patients(sent: Sent, tr: _Trigger, shared: tuple[str, ...] | None) -> 
                 return _group_of(sent, m)
         return None
 
+    def near_left_across(cases, limit=20):
+        """Leftwards past relative clauses: the nearest name (not a pronoun) in the sentence."""
+        for m in sorted(left, key=lambda m: -m.j):
+            if tr.i - m.j > limit:
+                break
+            if not m.is_pronoun and m.cases & cases:
+                return _group_of(sent, m)
+        return None
+
+    if slot == "against":
+        for m in mentions:
+            if m.i > 0 and toks[m.i - 1].low in ("против", "отношении") and m.i >= lo - 2 and m.j <= hi + 8:
+                return _group_of(sent, m), 1.0
+        slot = "gen"
     if slot == "obj":
         found = near_right({"accs", "gent"}, bridge=False) or near_left({"accs", "gent"}, limit=4)
         if found:
@@ -643,6 +710,11 @@ def _find_patients(sent: Sent, tr: _Trigger, shared: tuple[str, ...] | None) -> 
         found = near_right({"accs", "gent"}, limit=10)
         if found:
             return found, 0.9
+        # A fronted object before a relative clause: "Тимура Гайнуллина, которого
+        # разыскивают, в июле не пустили в Армению".
+        found = near_left_across({"accs", "gent"})
+        if found:
+            return found, 0.75
     elif slot == "subj":
         found = near_left({"nomn"}, limit=10) or _possessor_subject(sent, tr, left, lo)
         if found:
@@ -650,6 +722,10 @@ def _find_patients(sent: Sent, tr: _Trigger, shared: tuple[str, ...] | None) -> 
         found = near_right({"nomn"}, limit=3, bridge=False)
         if found:
             return found, 0.9
+        if not _has_own_subject(toks, lo, tr.i):
+            found = near_left_across({"nomn"})
+            if found:
+                return found, 0.75
     elif slot == "inf":
         found = near_left({"datv", "nomn"}, limit=6)
         if found:
@@ -683,6 +759,11 @@ def _find_patients(sent: Sent, tr: _Trigger, shared: tuple[str, ...] | None) -> 
     if shared:
         return shared, 0.8
     return (), 0.0
+
+
+def _has_own_subject(toks: list[Tok], lo: int, k: int) -> bool:
+    """Is there a nominative noun or pronoun in the clause before the verb?"""
+    return any(t.feats.get("Case") == "Nom" and t.pos in ("NOUN", "PRON", "PROPN") for t in toks[lo:k])
 
 
 def _possessor_subject(sent: Sent, tr: _Trigger, left: list[Mention], lo: int):
@@ -875,6 +956,8 @@ def extract(document: Document) -> DocumentExtraction:
     spans = _person_spans(doc, sents)
     _analyse_spans(sents, spans)
     spans = sorted(spans + _recover_surnames(sents, spans), key=lambda s: s.start)
+    for span in spans:
+        span.agreement = _agreement(sents[span.sent].toks, span)
     _chains(sents, spans)
     _analyse_spans(sents, spans)
     persons = _group_persons(spans)

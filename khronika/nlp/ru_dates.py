@@ -140,9 +140,10 @@ _EVENT_NOUNS = {
 _START = r"(?<![\w.,])"          # not inside a word or a number like "1.5" / "400 000"
 _END = r"(?!\w)"
 
-_PREP = (r"(?:(?P<prep>в\s+ночь\s+(?:с\s+\d{1,2}\s+)?на|в\s+течение|на\s+протяжении|"
-         r"не\s+позднее|не\s+ранее|начиная\s+со?|вплоть\s+до|примерно\s+в|около|после|"
-         r"в|во|со?|до|ко?|по|на|от|за)\s+)?")
+_PREP_WORDS = (r"в\s+ночь\s+(?:с\s+\d{1,2}\s+)?на|в\s+течение|на\s+протяжении|"
+               r"не\s+позднее|не\s+ранее|начиная\s+со?|вплоть\s+до|примерно\s+в|около|после|"
+               r"в|во|со?|до|ко?|по|на|от|за")
+_PREP = rf"(?:(?P<prep>{_PREP_WORDS})\s+)?"
 
 _MONTH = (r"(?:январ[ьяеюё]|феврал[ьяеюё]|март[аеу]?|апрел[ьяеюё]|ма[йяею]|июн[ьяеюё]|"
           r"июл[ьяеюё]|август[аеу]?|сентябр[ьяеюё]|октябр[ьяеюё]|ноябр[ьяеюё]|декабр[ьяеюё])" + _END)
@@ -316,6 +317,7 @@ Builder = Callable[[re.Match], "DateExpr | None"]
 
 def _expr(m: re.Match, kind: str, **fields) -> DateExpr:
     fields.setdefault("preposition", _prep(m))
+    # text is the matched (lower-cased) words; find_dates puts back the original ones
     return DateExpr(start=m.start(), end=m.end(), text=m.group(), kind=kind, **fields)
 
 
@@ -483,20 +485,17 @@ def _build_day_of_event(m: re.Match) -> DateExpr | None:
     return _expr(m, "anchored", offset={"days": 0}, ordinal=1, anchor_word=_event_lemma(m.group("noun")))
 
 
+# Single words and set phrases; a preposition before them is read as usual
+# ("в настоящее время", "на данный момент").
 _FIXED_PHRASES: list[tuple[str, str, dict | None]] = [
     (r"позавчера", "deictic", {"days": -2}),
-    (r"вчера(?:шн\w+\s+день)?", "deictic", {"days": -1}),
+    (r"вчера", "deictic", {"days": -1}),
     (r"сегодня", "deictic", {"days": 0}),
     (r"послезавтра", "deictic", {"days": 2}),
     (r"завтра", "deictic", {"days": 1}),
-    (r"(?:на|к)\s+следующ(?:ий|ему)\s+год", "relative", {"years": 1}),
-    (r"(?:на|в)\s+следующ(?:ий|ем)\s+месяц[е]?", "relative", {"months": 1}),
-    (r"(?:на|в)\s+следующий\s+день|на\s+другой\s+день|на\s+следующее\s+утро|"
-     r"утром\s+следующего\s+дня", "relative", {"days": 1}),
-    (r"сейчас|в\s+настоящее\s+время|на\s+(?:данный|текущий|настоящий)\s+момент|"
-     r"в\s+(?:данный|настоящий)\s+момент|на\s+сегодняшний\s+день|на\s+сегодня|ныне|"
-     r"(?:по\s+состоянию\s+)?на\s+момент\s+(?:публикации|написания)(?:\s+(?:статьи|материала|текста))?",
-     "now", None),
+    (r"утром\s+следующего\s+дня", "relative", {"days": 1}),
+    (r"сейчас|ныне|настоящее\s+время|(?:данный|текущий|настоящий)\s+момент|сегодняшний\s+день|"
+     r"момент\s+(?:публикации|написания)(?:\s+(?:статьи|материала|текста))?", "now", None),
     (r"(?<!не\s)(?:позже|позднее|впоследствии|вскоре|спустя\s+некоторое\s+время|"
      r"через\s+некоторое\s+время|некоторое\s+время\s+спустя)", "vague_relative", None),
 ]
@@ -516,71 +515,97 @@ def _build_weekday(m: re.Match) -> DateExpr | None:
     return _expr(m, "deictic", offset=offset)
 
 
-def _productions() -> list[tuple[str, str, Builder]]:
+@dataclass(frozen=True)
+class _Production:
+    """One rule of the grammar: `prefix` (what may stand before, usually a
+    preposition) + `core` (the words that make it a date). The scan looks for
+    cores only; prepositions are far too common to scan for."""
+    name: str
+    core: str
+    build: Builder
+    prefix: str = _PREP
+
+
+def _productions() -> list[_Production]:
     year_tail = _YEAR_TAIL
     fixed = "|".join(f"(?P<phrase{i}>{regex})" for i, (regex, _, _) in enumerate(_FIXED_PHRASES))
     return [
-        ("numeric",
-         rf"{_START}{_PREP}(?:(?P<d>[0-3]?\d)[./](?P<m>[01]?\d)[./](?P<y>{_YEAR})"
-         rf"|(?P<iy>{_YEAR})-(?P<im>[01]\d)-(?P<id>[0-3]\d)(?![\d-]))(?:\s*г\.|\s*года?{_END})?(?!\.?\d)",
-         _build_numeric),
-        ("day_month",
-         rf"{_START}{_PREP}(?:{_WEEKDAY},?\s+)?(?P<d>{_DAY})(?:\s*(?:[-–—]|и)\s*(?P<d_end>{_DAY}))?"
-         rf"\s+(?P<mon>{_MONTH}){year_tail}",
-         _build_day_month),
-        ("day_range_month",
-         rf"{_START}(?P<prep>со?)\s+(?P<d>{_DAY})\s+(?:по|до)\s+(?P<d_end>{_DAY})\s+(?P<mon>{_MONTH}){year_tail}",
-         _build_day_month),
-        ("month",
-         rf"{_START}{_PREP}(?:(?P<part>{_PART})\s+)?(?P<mon>{_MONTH})"
-         rf"(?:\s*(?:[-–—]|и|по|до)\s*(?P<mon_end>{_MONTH}))?{year_tail}",
-         _build_month),
-        ("year",
-         rf"{_START}{_PREP}(?:(?P<part>{_PART})\s+)?(?P<y>{_YEAR})"
-         rf"(?:(?P<yw>{_YEAR_WORD})|{_YEAR_SUFFIX}{_BARE_YEAR_END})",
-         _build_year),
-        ("year_range",
-         rf"{_START}(?:(?P<prep>между|со?|от|в|во)\s+)?(?P<y>{_YEAR})(?:\s*{_YEAR_WORD})?"
-         rf"(?P<conn>\s*[-–—]\s*|\s+(?:и|или|по|до)\s+)(?P<y_end>{_YEAR}){_YEAR_SUFFIX}(?P<yw>\s*{_YEAR_WORD})?",
-         _build_year_range),
-        ("decade",
-         rf"{_START}{_PREP}(?P<y>(?:1[89]|20)\d0)-?(?:х|е|ые|ых)(?:\s+год(?:ах|ы|ов|ами))?{_END}",
-         _build_decade),
-        ("season",
-         rf"{_START}{_PREP}(?:(?P<part>{_PART})\s+)?(?:(?P<srel>{_REL_WORD})\s+)?(?P<season>{_SEASON}){year_tail}",
-         _build_season),
-        ("part_relative",
-         rf"{_START}{_PREP}(?P<part>{_PART})\s+(?:(?P<rel>{_REL_WORD})\s+)?(?P<unit>года|месяца){_END}",
-         _build_part_relative),
-        ("rel_unit",
-         rf"{_START}{_PREP}(?P<rel>{_REL_WORD})\s+(?P<unit>год(?:у|а)?|месяц(?:е|а)?|недел[еюи]|"
-         rf"д(?:ень|ня|нём|нем)|утр(?:о|ом|а)|вечер(?:ом|а)?|ноч(?:ь|ью|и)){_END}",
-         _build_rel_unit),
-        ("count_after",
-         rf"{_START}(?P<dir>через|спустя)\s+(?:(?P<n>{_NUMBER})\s+)?(?P<unit>{_UNIT})"
-         rf"(?:\s+после\s+(?:(?:этого|того){_END}|{_ANCHOR_NP}))?",
-         _build_count),
-        ("count_before",
-         rf"{_START}(?P<dir>за)\s+(?:(?P<n>{_NUMBER})\s+)?(?P<unit>{_UNIT})\s+до\s+(?:(?:этого|того){_END}|{_ANCHOR_NP})",
-         _build_count),
-        ("count_postfix",
-         rf"{_START}(?:(?P<n>{_NUMBER})\s+)?(?P<unit>{_UNIT})\s+(?P<dir>спустя|назад|ранее|раньше|позже|позднее){_END}",
-         _build_count),
-        ("unit_instrumental",
-         rf"{_START}(?P<unit>годом|месяцем|неделей|дн[её]м)\s+(?P<dir>ранее|раньше|позже|позднее){_END}",
-         _build_unit_instrumental),
-        ("ordinal_anchor",
-         rf"{_START}(?P<prep>в|во|на)\s+(?:(?P<ord>{_ORDINAL})|первые)(?:\s+же)?\s+"
-         rf"(?P<unit>день|дни|сутки|недел[юиь]|месяц|месяцы|год|годы)\s+{_ANCHOR_NP}",
-         _build_ordinal_anchor),
-        ("day_of_event",
-         rf"{_START}(?P<prep>в)\s+день\s+{_ANCHOR_NP}",
-         _build_day_of_event),
-        ("weekday",
-         rf"{_START}(?:(?P<prep>в\s+ночь\s+(?:с\s+\w+\s+)?на|в|во)\s+)(?:(?P<rel>прошл\w{{2,3}}|минувш\w{{2,3}}|"
-         rf"эт(?:от|у))\s+)?(?P<wd>{_WEEKDAY})",
-         _build_weekday),
-        ("fixed", rf"{_START}(?:{fixed}){_END}", _build_fixed),
+        _Production(
+            "numeric",
+            rf"(?:(?P<d>[0-3]?\d)[./](?P<m>[01]?\d)[./](?P<y>{_YEAR})"
+            rf"|(?P<iy>{_YEAR})-(?P<im>[01]\d)-(?P<id>[0-3]\d)(?![\d-]))(?:\s*г\.|\s*года?{_END})?(?!\.?\d)",
+            _build_numeric),
+        _Production(
+            "day_month",
+            rf"(?:{_WEEKDAY},?\s+)?(?P<d>{_DAY})(?:\s*(?:[-–—]|и)\s*(?P<d_end>{_DAY}))?"
+            rf"\s+(?P<mon>{_MONTH}){year_tail}",
+            _build_day_month),
+        _Production(
+            "day_range_month",
+            rf"(?P<d>{_DAY})\s+(?:по|до)\s+(?P<d_end>{_DAY})\s+(?P<mon>{_MONTH}){year_tail}",
+            _build_day_month, prefix=r"(?P<prep>со?)\s+"),
+        _Production(
+            "month",
+            rf"(?:(?P<part>{_PART})\s+)?(?P<mon>{_MONTH})"
+            rf"(?:\s*(?:[-–—]|и|по|до)\s*(?P<mon_end>{_MONTH}))?{year_tail}",
+            _build_month),
+        _Production(
+            "year",
+            rf"(?:(?P<part>{_PART})\s+)?(?P<y>{_YEAR})(?:(?P<yw>{_YEAR_WORD})|{_YEAR_SUFFIX}{_BARE_YEAR_END})",
+            _build_year),
+        _Production(
+            "year_range",
+            rf"(?P<y>{_YEAR})(?:\s*{_YEAR_WORD})?(?P<conn>\s*[-–—]\s*|\s+(?:и|или|по|до)\s+)"
+            rf"(?P<y_end>{_YEAR}){_YEAR_SUFFIX}(?P<yw>\s*{_YEAR_WORD})?",
+            _build_year_range, prefix=r"(?:(?P<prep>между|со?|от|в|во)\s+)?"),
+        _Production(
+            "decade",
+            rf"(?P<y>(?:1[89]|20)\d0)-?(?:х|е|ые|ых)(?:\s+год(?:ах|ы|ов|ами))?{_END}",
+            _build_decade),
+        _Production(
+            "season",
+            rf"(?:(?P<part>{_PART})\s+)?(?:(?P<srel>{_REL_WORD})\s+)?(?P<season>{_SEASON}){year_tail}",
+            _build_season),
+        _Production(
+            "part_relative",
+            rf"(?P<part>{_PART})\s+(?:(?P<rel>{_REL_WORD})\s+)?(?P<unit>года|месяца){_END}",
+            _build_part_relative),
+        _Production(
+            "rel_unit",
+            rf"(?P<rel>{_REL_WORD})\s+(?P<unit>год(?:у|а)?|месяц(?:е|а)?|недел[еюи]|"
+            rf"д(?:ень|ня|нём|нем)|утр(?:о|ом|а)|вечер(?:ом|а)?|ноч(?:ь|ью|и)){_END}",
+            _build_rel_unit),
+        _Production(
+            "count_after",
+            rf"(?P<dir>через|спустя)\s+(?:(?P<n>{_NUMBER})\s+)?(?P<unit>{_UNIT})"
+            rf"(?:\s+после\s+(?:(?:этого|того){_END}|{_ANCHOR_NP}))?",
+            _build_count, prefix=""),
+        _Production(
+            "count_before",
+            rf"(?:(?P<n>{_NUMBER})\s+)?(?P<unit>{_UNIT})\s+до\s+(?:(?:этого|того){_END}|{_ANCHOR_NP})",
+            _build_count, prefix=r"(?P<dir>за)\s+"),
+        _Production(
+            "count_postfix",
+            rf"(?:(?P<n>{_NUMBER})\s+)?(?P<unit>{_UNIT})\s+(?P<dir>спустя|назад|ранее|раньше|позже|позднее){_END}",
+            _build_count, prefix=""),
+        _Production(
+            "unit_instrumental",
+            rf"(?P<unit>годом|месяцем|неделей|дн[её]м)\s+(?P<dir>ранее|раньше|позже|позднее){_END}",
+            _build_unit_instrumental, prefix=""),
+        _Production(
+            "ordinal_anchor",
+            rf"(?P<ord>{_ORDINAL})(?:\s+же)?\s+"
+            rf"(?P<unit>день|дни|сутки|недел[юиь]|месяц|месяцы|год|годы)\s+{_ANCHOR_NP}",
+            _build_ordinal_anchor, prefix=r"(?P<prep>в|во|на)\s+"),
+        _Production(
+            "day_of_event",
+            rf"день\s+{_ANCHOR_NP}",
+            _build_day_of_event, prefix=r"(?P<prep>в)\s+"),
+        _Production(
+            "weekday",
+            rf"(?:(?P<rel>прошл\w{{2,3}}|минувш\w{{2,3}}|эт(?:от|у))\s+)?(?P<wd>{_WEEKDAY})",
+            _build_weekday, prefix=r"(?P<prep>в\s+ночь\s+(?:с\s+\w+\s+)?на|в|во)\s+"),
+        _Production("fixed", rf"(?:{fixed}){_END}", _build_fixed),
     ]
 
 
@@ -590,44 +615,79 @@ _GROUP_NAME = re.compile(r"\(\?P<\w+>")
 @dataclass(frozen=True)
 class _Grammar:
     productions: tuple[tuple[re.Pattern, Builder], ...]
-    any: re.Pattern                 # the union: one scan finds where some production matches
+    cores: re.Pattern               # one scan finds where some production's core starts
+    preposition_before: re.Pattern  # a preposition ending right before a core
 
 
 @lru_cache(maxsize=1)
 def _grammar() -> _Grammar:
-    flags = re.IGNORECASE
-    productions = tuple((re.compile(regex, flags), build) for _, regex, build in _productions())
+    # Everything is matched on lower-cased text: without IGNORECASE the regex
+    # engine skips failing alternatives on their first letter, three times faster.
+    productions = tuple((re.compile(_START + p.prefix + p.core), p.build) for p in _productions())
     # Named groups repeat across productions: the union drops the names.
-    unnamed = (_GROUP_NAME.sub("(?:", regex) for _, regex, _ in _productions())
-    union = "|".join(f"(?:{regex})" for regex in unnamed)
-    return _Grammar(productions, re.compile(union, flags))
+    cores = "|".join(_GROUP_NAME.sub("(?:", p.core) for p in _productions())
+    return _Grammar(
+        productions,
+        re.compile(f"{_START}(?:{cores})"),
+        re.compile(rf"{_START}(?:{_PREP_WORDS}|между)\s+\Z"),
+    )
 
 
 # --------------------------------------------------------------------------
 # Finding
 
+_PREPOSITION_REACH = 24   # "в ночь с 12 на ", "на протяжении ": the longest prepositions
+
+
 def find_dates(text: str) -> list[DateExpr]:
     """The date expressions of `text`, in text order, non-overlapping, longest first."""
     grammar = _grammar()
+    lowered = _lower_same_length(text)
     found: list[DateExpr] = []
     position = 0
     while True:
-        hit = grammar.any.search(text, position)
+        hit = grammar.cores.search(lowered, position)
         if hit is None:
             return found
-        best: DateExpr | None = None
-        for regex, build in grammar.productions:
-            m = regex.match(text, hit.start())
-            if m is None or (best is not None and m.end() <= best.end):
-                continue
-            expr = build(m)
-            if expr is not None:
-                best = expr
+        core_start = hit.start()
+        # Try from the preposition before the core, if any, then from the core itself.
+        starts = [core_start]
+        before = grammar.preposition_before.search(
+            lowered, max(position, core_start - _PREPOSITION_REACH), core_start)
+        if before is not None:
+            starts.insert(0, before.start())
+        best = None
+        for start in starts:
+            best = _longest_at(grammar, lowered, start)
+            if best is not None:
+                break
         if best is None:
-            position = hit.start() + 1
+            position = core_start + 1
         else:
+            best.text = text[best.start:best.end]
             found.append(best)
             position = best.end
+
+
+def _longest_at(grammar: _Grammar, lowered: str, start: int) -> DateExpr | None:
+    best: DateExpr | None = None
+    for regex, build in grammar.productions:
+        m = regex.match(lowered, start)
+        if m is None or (best is not None and m.end() <= best.end):
+            continue
+        expr = build(m)
+        if expr is not None:
+            best = expr
+    return best
+
+
+def _lower_same_length(text: str) -> str:
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        return lowered
+    # A few characters ("İ") lower to two: keep them as they are, so that
+    # offsets into the lowered text are offsets into `text`.
+    return "".join(c if len(c.lower()) != 1 else c.lower() for c in text)
 
 
 # --------------------------------------------------------------------------

@@ -32,6 +32,9 @@ MIGRATIONS_DIR = Path(__file__).with_name("migrations")
 # failing with "database is locked". Backfills and the web app share a file.
 SQLITE_BUSY_TIMEOUT_MS = 30_000
 
+# Any fixed number, the same in every process ("khro" in ASCII).
+_MIGRATION_LOCK_KEY = 0x6B68726F
+
 # SQLite limits the bound parameters of one statement; stay well below.
 _IN_CHUNK = 500
 
@@ -59,7 +62,7 @@ def open_store(db: str | os.PathLike | None = None) -> Store:
 
 
 def _now() -> str:
-    return dt.datetime.now(dt.timezone.utc).isoformat(timespec="seconds")
+    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
 
 
 def _json_dumps(value: Any) -> str:
@@ -99,16 +102,18 @@ class Store:
         @sa.event.listens_for(engine, "connect")
         def on_connect(dbapi_connection, _record):
             # Let SQLAlchemy emit BEGIN itself (see on_begin): the sqlite3
-            # module's own transaction handling starts transactions late,
-            # after a read, which makes concurrent writers fail instead of wait.
+            # module's legacy mode begins only at the first INSERT/UPDATE, so a
+            # read-then-write transaction would have to upgrade its lock, and
+            # that fails at once ("database is locked") instead of waiting.
             dbapi_connection.isolation_level = None
             cursor = dbapi_connection.cursor()
+            # First, so that the pragmas below also wait for a busy file.
+            cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
             # WAL: readers (the web app) never block the writer and vice versa.
             cursor.execute("PRAGMA journal_mode=WAL")
             # FULL: a committed document survives a power cut, not only a crash.
             cursor.execute("PRAGMA synchronous=FULL")
             cursor.execute("PRAGMA foreign_keys=ON")
-            cursor.execute(f"PRAGMA busy_timeout={SQLITE_BUSY_TIMEOUT_MS}")
             cursor.close()
 
         @sa.event.listens_for(engine, "begin")
@@ -133,16 +138,20 @@ class Store:
     @contextmanager
     def _reading(self) -> Iterator[Connection]:
         """One read transaction, so multi-query reads see one consistent state."""
-        with self.engine.connect() as connection:
-            with connection.begin():
-                yield connection
+        with self.engine.connect() as connection, connection.begin():
+            yield connection
 
     def _upgrade_schema(self) -> None:
         config = Config()
         config.set_main_option("script_location", str(MIGRATIONS_DIR))
-        # Inside a write transaction: two processes opening a fresh file at
-        # once serialize here, and the second finds the schema at head.
+        # Inside a write transaction: two processes opening a fresh database
+        # at once serialize here, and the second finds the schema at head.
+        # (SQLite: BEGIN IMMEDIATE; PostgreSQL: a transaction-scoped advisory
+        # lock, released at commit. The PostgreSQL path is not tested yet.)
         with self._writing() as connection:
+            if connection.dialect.name == "postgresql":
+                connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"),
+                                   {"key": _MIGRATION_LOCK_KEY})
             config.attributes["connection"] = connection
             command.upgrade(config, "head")
 
@@ -212,7 +221,7 @@ class Store:
                 # rules both out; there an IntegrityError is a real conflict.
                 if self.has_document(doc.id):
                     return False
-                if attempt == 2:
+                if attempt == 2 or self.engine.dialect.name == "sqlite":
                     raise
         raise AssertionError("unreachable")
 
@@ -303,7 +312,7 @@ class Store:
                        person_ids: list[str]) -> None:
         now = _now()
         rows: dict[str, dict] = {}
-        for event, person_id in zip(event_mentions, person_ids):
+        for event, person_id in zip(event_mentions, person_ids, strict=True):
             # The id hashes document, person, type, sentence and trigger: a
             # repeat is the same mention extracted twice, so keep the first.
             rows.setdefault(event.id, dict(
