@@ -683,6 +683,9 @@ _MIN_SHARED_RUN = 4
 _MIN_COPY_COVER = 0.8
 _MIN_TAIL_COPY_COVER = 0.5
 _MAX_COPY_CHARS = 200
+# Comparing every pair of paragraphs is quadratic; a text this long is a book or
+# a dump, not a scraped article, and is not searched for copies.
+_MAX_PARAGRAPHS_COMPARED = 2000
 
 
 def _words(text: str) -> list[str]:
@@ -709,40 +712,38 @@ def _repeated_paragraphs(paragraphs: list[str], doomed: set[int]) -> set[int]:
         if key in seen:
             repeated.add(i)
         seen.add(key)
+    if len(paragraphs) > _MAX_PARAGRAPHS_COMPARED:
+        return repeated
+    runs = [_substantive_runs(w) for w in words]
     for i, paragraph in enumerate(paragraphs):
-        if (i in doomed or i in repeated or len(paragraph) > _MAX_COPY_CHARS
-                or len(words[i]) < _MIN_SHARED_RUN or _sentence_count(paragraph) > 1):
+        if (i in doomed or i in repeated or not runs[i] or len(paragraph) > _MAX_COPY_CHARS
+                or _sentence_count(paragraph) > 1):
             continue
-        if any(j != i and len(words[j]) > len(words[i]) and _is_partial_copy(words[i], paragraphs[j], words[j])
-               for j in range(len(paragraphs))):
+        if any(j != i and len(words[j]) > len(words[i]) and runs[i] & runs[j]
+               and _is_partial_copy(words[i], paragraphs[j], runs[j]) for j in range(len(paragraphs))):
             repeated.add(i)
     return repeated
 
 
-def _is_partial_copy(short: list[str], longer_paragraph: str, longer: list[str]) -> bool:
-    if _shared_cover(short, longer) >= _MIN_COPY_COVER:
-        return True
-    tail = max(_common_tail(short, _words(sentence)) for sentence in _sentences(longer_paragraph))
-    return (tail >= max(_MIN_SHARED_RUN, _MIN_TAIL_COPY_COVER * len(short))
-            and _is_substantive(short[-tail:])
-            and not _ANAPHORA.search(" ".join(short[:-tail])))
-
-
-def _is_substantive(run: list[str]) -> bool:
-    """At least two real words: "и в то же" is no evidence of copying."""
-    return sum(len(word) >= 4 for word in run) >= 2
-
-
-def _shared_cover(short: list[str], longer: list[str]) -> float:
-    """Share of `short`'s words inside runs of >= _MIN_SHARED_RUN words that also occur in `longer`."""
+def _substantive_runs(words: list[str]) -> set[tuple[str, ...]]:
+    """The word runs of length _MIN_SHARED_RUN with at least two real words ("и в то же" is not one)."""
     n = _MIN_SHARED_RUN
-    longer_runs = {tuple(longer[k:k + n]) for k in range(len(longer) - n + 1)}
+    runs = (tuple(words[k:k + n]) for k in range(len(words) - n + 1))
+    return {run for run in runs if sum(len(word) >= 4 for word in run) >= 2}
+
+
+def _is_partial_copy(short: list[str], longer_paragraph: str, longer_runs: set[tuple[str, ...]]) -> bool:
+    n = _MIN_SHARED_RUN
     covered = [False] * len(short)
     for k in range(len(short) - n + 1):
-        run = short[k:k + n]
-        if tuple(run) in longer_runs and _is_substantive(run):
+        if tuple(short[k:k + n]) in longer_runs:
             covered[k:k + n] = [True] * n
-    return sum(covered) / len(short)
+    if sum(covered) >= _MIN_COPY_COVER * len(short):
+        return True
+    tail = max(_common_tail(short, _words(sentence)) for sentence in _sentences(longer_paragraph))
+    return (tail >= max(n, _MIN_TAIL_COPY_COVER * len(short))
+            and tuple(short[-n:]) in longer_runs
+            and not _ANAPHORA.search(" ".join(short[:-tail])))
 
 
 def _common_tail(a: list[str], b: list[str]) -> int:
@@ -756,6 +757,7 @@ def _common_tail(a: list[str], b: list[str]) -> int:
 # this long, and only after an article body of some size to compare them with.
 _MAX_TRAILING_HEADLINES = 4
 _MAX_HEADLINE_CHARS = 300
+_MAX_HEADLINE_SENTENCES = 2
 _MIN_BODY_PARAGRAPHS = 3
 _MIN_BODY_CONTENT_WORDS = 40
 _MIN_HEADLINE_CONTENT_WORDS = 4
@@ -768,43 +770,53 @@ _MIN_SHARED_WITH_PREVIOUS = 2
 _MAX_OFF_TOPIC_OVERLAP = 0.25
 _MAX_OFF_TOPIC_QUESTION_OVERLAP = 0.4
 
+
 def _trailing_headlines(paragraphs: list[str], doomed: set[int]) -> set[int]:
     """The block of short off-topic paragraphs that ends the text, if there is one.
 
     Scans back from the end and stops at the first paragraph that is long,
     refers back to the text, shares its subject or continues the paragraph
-    before it. When more than a few
-    paragraphs in a row look off-topic the text is a digest of unrelated items,
-    not an article with scraped headlines, and nothing is removed.
+    before it. When more than a few paragraphs in a row look off-topic the text
+    is a digest of unrelated items, not an article with scraped headlines, and
+    nothing is removed.
     """
     remaining = [i for i in range(len(paragraphs)) if i not in doomed]
-    block: list[int] = []
-    for position in range(len(remaining) - 1, -1, -1):
-        index = remaining[position]
-        body = [paragraphs[i] for i in remaining[:position]]
-        if not _is_off_topic_headline(paragraphs[index], body):
+    shaped = 0      # how many paragraphs at the end have a headline's shape
+    for index in reversed(remaining):
+        if shaped > _MAX_TRAILING_HEADLINES or not _has_headline_shape(paragraphs[index]):
             break
-        block.append(index)
-        if len(block) > _MAX_TRAILING_HEADLINES:
-            return set()
+        shaped += 1
+    if shaped == 0 or len(remaining) - 1 < _MIN_BODY_PARAGRAPHS:
+        return set()     # the usual case, decided without lemmatising anything
+    stems = [_content_stems(paragraphs[i]) for i in remaining]
+    # Number of body paragraphs each content word occurs in; the body of the
+    # last paragraph is everything before it.
+    body_counts = Counter(stem for paragraph_stems in stems[:-1] for stem in paragraph_stems)
+    block: list[int] = []
+    for position in range(len(remaining) - 1, len(remaining) - 1 - shaped, -1):
+        if position < _MIN_BODY_PARAGRAPHS or not _is_off_topic(
+                stems[position], body_counts, stems[position - 1], "?" in paragraphs[remaining[position]]):
+            break
+        block.append(remaining[position])
+        body_counts -= Counter(stems[position - 1])
+    if len(block) > _MAX_TRAILING_HEADLINES:
+        return set()
     return set(block)
 
 
-def _is_off_topic_headline(paragraph: str, body: list[str]) -> bool:
-    if (len(paragraph) > _MAX_HEADLINE_CHARS or _sentence_count(paragraph) > 2
-            or len(body) < _MIN_BODY_PARAGRAPHS or _ANAPHORA.search(paragraph)):
-        return False
-    headline_words = _content_stems(paragraph)
-    if len(headline_words) < _MIN_HEADLINE_CONTENT_WORDS:
+def _has_headline_shape(paragraph: str) -> bool:
+    return (len(paragraph) <= _MAX_HEADLINE_CHARS
+            and _sentence_count(paragraph) <= _MAX_HEADLINE_SENTENCES
+            and not _ANAPHORA.search(paragraph))
+
+
+def _is_off_topic(headline: set[str], body_counts: Counter, previous: set[str], is_question: bool) -> bool:
+    if len(headline) < _MIN_HEADLINE_CONTENT_WORDS or len(body_counts) < _MIN_BODY_CONTENT_WORDS:
         return False     # too little to judge the subject by
-    paragraph_counts = Counter(stem for p in body for stem in _content_stems(p))
-    if len(paragraph_counts) < _MIN_BODY_CONTENT_WORDS:
+    topic = {stem for stem, count in body_counts.most_common(_TOPIC_WORDS) if count >= 2}
+    if headline & topic or len(headline & previous) >= _MIN_SHARED_WITH_PREVIOUS:
         return False
-    topic = {stem for stem, count in paragraph_counts.most_common(_TOPIC_WORDS) if count >= 2}
-    if headline_words & topic or len(headline_words & _content_stems(body[-1])) >= _MIN_SHARED_WITH_PREVIOUS:
-        return False
-    overlap = len(headline_words & paragraph_counts.keys()) / len(headline_words)
-    is_question = "?" in paragraph
+    overlap = len(headline & body_counts.keys()) / len(headline)
     return overlap < (_MAX_OFF_TOPIC_QUESTION_OVERLAP if is_question else _MAX_OFF_TOPIC_OVERLAP)
 
 

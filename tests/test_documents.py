@@ -560,6 +560,16 @@ def test_final_remark_about_the_main_person_is_kept():
     assert clean_text(text) == (text, [])
 
 
+def test_final_paragraph_continuing_the_one_before_is_kept():
+    # Mostly new words, but it goes on about the photographer of the paragraph before.
+    second_person = ("Вместе с Соколовым задержали фотографа Илью Морозова, который снимал протесты "
+                     "в Екатеринбурге.")
+    final = ("Фотографа Морозова отпустили под залог в пять тысяч лари и обязали носить электронный браслет, "
+             "сдать загранпаспорт и еженедельно являться к следователю.")
+    text = "\n\n".join(ARTICLE + [second_person, final])
+    assert clean_text(text) == (text, [])
+
+
 def test_digest_of_unrelated_items_is_left_alone():
     digest = [
         "Суд в Минске приговорил блогера Ольгу Ковалёву к четырём годам колонии за комментарии в интернете.",
@@ -577,6 +587,27 @@ def test_digest_of_unrelated_items_is_left_alone():
     ]
     text = "\n\n".join(digest)
     assert clean_text(text) == (text, [])
+
+
+def test_english_article_loses_trailing_headlines_only():
+    article = [
+        "Georgian police detained the Russian journalist Andrei Sokolov in Tbilisi on Tuesday, according to "
+        "the rights group Legal Shield. Sokolov left Russia in the autumn of 2022.",
+        "Officers arrested Sokolov outside his apartment building. A Tbilisi court later ordered him held "
+        "for three months while prosecutors review an extradition request from Moscow.",
+        "Sokolov's lawyer, Levan Gelashvili, said the charges relate to anti-war posts on social media. "
+        "\"We consider the extradition request politically motivated,\" Gelashvili said.",
+        "Sokolov worked as a correspondent for an independent outlet in Yekaterinburg. In 2023 a Russian "
+        "court arrested him in absentia and put him on a wanted list.",
+        "The court will rule on the extradition request in April.",
+    ]
+    headlines = [
+        "Central bank raises key interest rate to 18 percent",
+        "Why is olive oil getting more expensive in Europe? Analysts blame drought in Spain.",
+    ]
+    cleaned, removed = clean_text("\n\n".join(article + headlines))
+    assert removed == headlines
+    assert paragraphs(cleaned) == article
 
 
 def test_page_furniture_lines_are_removed():

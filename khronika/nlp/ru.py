@@ -161,6 +161,8 @@ def _person_spans(doc, sents: list[Sent]) -> list[_Span]:
             words = [sent.toks[k].text for k in idx if sent.toks[k].text not in ".,"]
             if not words or not all(w[:1].isupper() for w in words):
                 continue
+            if len(words) == 1 and _common_word(words[0]):
+                continue      # "Чеченцу, бежавшему в Турцию": a capitalised noun, not a name
             spans.append(_Span(ns.start, ns.stop, sent.index, idx[0], idx[-1] + 1, words))
     return spans
 
@@ -185,12 +187,29 @@ def _agreement(toks: list[Tok], s: _Span) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=50_000)
+def _common_word(word: str) -> bool:
+    """A dictionary word that is never a name (ethnonyms, nouns at a sentence start)."""
+    if len(word) <= 2:
+        return True
+    parses = ru_names._morph().parse(word)
+    if any({"Name", "Surn", "Patr"} & set(p.tag.grammemes) for p in parses):
+        return False
+    return any(p.is_known and p.tag.POS in ("NOUN", "PREP", "CONJ", "ADVB", "NPRO", "ADJF") and "Geox" not in p.tag
+               for p in parses)
+
+
+_SURNAME_ENDINGS = ("ов", "ев", "ин", "ын", "ский", "цкий", "ук", "юк", "енко", "ян", "швили", "дзе", "ова",
+                    "ева", "ина", "ская")
+
+
 def _recover_surnames(sents: list[Sent], spans: list[_Span]) -> list[_Span]:
     """NER often misses a surname standing alone ("Бажукову удалось сбежать",
     "как Мовлаев, так и Емельянова"): once the document has named a person in
     full, every other form of that surname is a mention too."""
     known = {s.analysis.surname_key for s in spans
-             if s.analysis and s.analysis.surname_key and s.analysis.first}
+             if s.analysis and s.analysis.surname_key and (
+                 s.analysis.first or s.analysis.surname_key.endswith(_SURNAME_ENDINGS))}
     if not known:
         return []
     taken = {(s.sent, k) for s in spans for k in range(s.i, s.j)}
@@ -326,6 +345,15 @@ def _group_persons(spans: list[_Span]) -> list[_Person]:
         by_key[key].append(target)
         target.spans.append(s)
         s.person = target.local_id
+    # "Тарас уехал": a first name alone is the one person the document named with it.
+    for lone in [p for p in persons if all(s.analysis.surname is None for s in p.spans)]:
+        owners = [p for p in persons if p is not lone and p.first and _same_first(p.first, lone.key)]
+        if len(owners) == 1:
+            owners[0].spans.extend(lone.spans)
+            owners[0].spans.sort(key=lambda s: s.start)
+            for s in lone.spans:
+                s.person = owners[0].local_id
+            persons.remove(lone)
     for p in persons:
         _settle_gender(p)
     return persons
@@ -522,6 +550,7 @@ class _Trigger:
     slot: str
     confidence: float
     words: str
+    negative: bool = False     # the phrase itself is negative ("нет связи")
 
 
 def _find_triggers(sent: Sent) -> list[_Trigger]:
@@ -544,9 +573,10 @@ def _find_triggers(sent: Sent) -> list[_Trigger]:
                 positions.append(nxt)
             if not ok:
                 continue
-            trigger_at = positions[1] if lemmas[start] == "не" else start
+            negative = lemmas[start] in ("не", "нет")
+            trigger_at = positions[1] if negative else start
             found.append(_Trigger(trigger_at, positions[-1], etype, slot, conf,
-                                  " ".join(toks[p].text for p in positions)))
+                                  " ".join(toks[p].text for p in positions), negative))
             consumed.update(positions)
     for k, t in enumerate(toks):
         if k in consumed:
@@ -612,8 +642,8 @@ def _is_unreal(sent: Sent, tr: _Trigger) -> bool:
     """Negated, intended, feared or hypothetical: not (yet) an event."""
     toks = sent.toks
     lo, _ = _clause_bounds(toks, tr.i)
-    if tr.type == "entry_refused":
-        return False          # "не пустили" is the refusal itself
+    if tr.type == "entry_refused" or tr.negative:
+        return False          # "не пустили", "нет связи": the negation is the event
     before = toks[lo:tr.i]
     for n, t in enumerate(before):
         if t.lemma in MODAL_LEMMAS:
@@ -698,6 +728,12 @@ def _find_patients(sent: Sent, tr: _Trigger, shared: tuple[str, ...] | None) -> 
                 return _group_of(sent, m)
         return None
 
+    if slot == "any":
+        found = near_right({"nomn", "gent", "accs", "datv", "ablt", "loct"}, limit=8) or near_left(
+            {"nomn", "gent", "accs", "datv", "ablt", "loct"}, limit=8)
+        return (found, 0.9) if found else ((), 0.0)
+    if slot == "shared":
+        return (shared, 0.8) if shared else ((), 0.0)
     if slot == "against":
         for m in mentions:
             if m.i > 0 and toks[m.i - 1].low in ("против", "отношении") and m.i >= lo - 2 and m.j <= hi + 8:
@@ -718,8 +754,9 @@ def _find_patients(sent: Sent, tr: _Trigger, shared: tuple[str, ...] | None) -> 
     elif slot == "subj":
         found = near_left({"nomn"}, limit=10) or _possessor_subject(sent, tr, left, lo)
         if found:
-            return found, 1.0
-        found = near_right({"nomn"}, limit=3, bridge=False)
+            return _with_companions(sent, found, lo, tr.i), 1.0
+        # "задержан 29-летний уроженец Бурятии Баир Цыренов": the subject after a passive verb
+        found = near_right({"nomn"}, limit=8 if _passive(toks, tr.i) else 3, bridge=False)
         if found:
             return found, 0.9
         if not _has_own_subject(toks, lo, tr.i):
@@ -761,9 +798,22 @@ def _find_patients(sent: Sent, tr: _Trigger, shared: tuple[str, ...] | None) -> 
     return (), 0.0
 
 
+def _with_companions(sent: Sent, group: tuple[str, ...], lo: int, k: int) -> tuple[str, ...]:
+    """"он вместе с сослуживцем Фёдором Лаптевым покинул часть": both did."""
+    toks = sent.toks
+    extra = []
+    for m in sent.mentions:
+        if lo <= m.i < k and m.i >= 2 and any(toks[n].low == "вместе" for n in range(max(0, m.i - 4), m.i)) \
+                and "ablt" in m.cases:
+            extra.extend(p for p in m.persons if p not in group and p not in extra)
+    return group + tuple(extra)
+
+
 def _has_own_subject(toks: list[Tok], lo: int, k: int) -> bool:
-    """Is there a nominative noun or pronoun in the clause before the verb?"""
-    return any(t.feats.get("Case") == "Nom" and t.pos in ("NOUN", "PRON", "PROPN") for t in toks[lo:k])
+    """Is there a nominative noun or pronoun in the clause before the verb (after
+    any relative clause: "Шевчук, которой суд отказал в выдаче, получила убежище")?"""
+    start = max([lo] + [n + 1 for n in range(lo, k) if toks[n].text == ","])
+    return any(t.feats.get("Case") == "Nom" and t.pos in ("NOUN", "PRON", "PROPN") for t in toks[start:k])
 
 
 def _possessor_subject(sent: Sent, tr: _Trigger, left: list[Mention], lo: int):
@@ -922,8 +972,11 @@ def _event_date(sent: Sent, tr: _Trigger, dated: list[tuple[int, str, str]]) -> 
     """The date expression that governs a trigger: the closest one before it in
     the sentence, else the first after it."""
     offset = sent.toks[tr.i].start
+    _, hi = _clause_bounds(sent.toks, tr.i)
+    clause_end = sent.toks[hi - 1].end
     before = [d for d in dated if d[0] <= offset]
-    after = [d for d in dated if d[0] > offset]
+    # After the trigger, only in its own clause: not "…, который с 2023 года жил".
+    after = [d for d in dated if offset < d[0] <= clause_end]
     pick = before[-1] if before else after[0] if after else None
     return (pick[1], pick[2]) if pick else (None, None)
 
@@ -1048,10 +1101,10 @@ def extract(document: Document) -> DocumentExtraction:
 def _request_topic(sents: list[Sent], sent: Sent, tr: _Trigger) -> str | None:
     """'его запрос был отклонен': a request about what? The nearest topic word
     before it in this or the previous sentence."""
-    window = sent.toks[: tr.last + 1]
-    if sent.index:
-        window = sents[sent.index - 1].toks + window
-    for t in reversed(window):
+    toks = sent.toks
+    order = sorted(range(len(toks)), key=lambda n: abs(n - tr.i))
+    window = [toks[n] for n in order] + (list(reversed(sents[sent.index - 1].toks)) if sent.index else [])
+    for t in window:
         if t.lemma in ASYLUM:
             return {"asylum": "asylum_applied", "request_denied": "asylum_denied",
                     "request_granted": "asylum_granted"}[tr.type]

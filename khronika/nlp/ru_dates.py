@@ -445,6 +445,8 @@ def _build_count(m: re.Match) -> DateExpr | None:
     """"через два года", "год спустя", "три года назад", "за неделю до этого"."""
     unit, size = _unit_of(m.group("unit"))
     count = _number_of(m.groupdict().get("n"))
+    if m.groupdict().get("n") is None and not _SINGULAR_UNIT.fullmatch(m.group("unit")):
+        count = None           # "много лет спустя": a count the grammar does not know
     direction = m.group("dir").lower()
     sign = -1 if direction in ("назад", "ранее", "раньше", "за") else 1
     kind = "deictic" if direction == "назад" else "relative"
@@ -457,6 +459,9 @@ def _build_count(m: re.Match) -> DateExpr | None:
     if amount is None and kind == "relative":
         return _expr(m, "vague_relative", offset={unit: None})
     return _expr(m, kind, offset={unit: amount})   # "несколько дней назад": amount None
+
+
+_SINGULAR_UNIT = re.compile(r"год|месяц|недел[юя]|день|сутки|полгода|полтора\s+(?:года|месяца)")
 
 
 def _build_unit_instrumental(m: re.Match) -> DateExpr | None:
@@ -746,6 +751,21 @@ def _year_of_yearless(month: int, tl: Timeline) -> int | None:
     return tl.frame_year
 
 
+# Prepositions that announce a date ahead as often as one behind ("заседание
+# назначено на 5 марта", "не позднее 10 марта"): their year-less dates take
+# the occurrence nearest to the frame rather than the latest before it.
+_FORWARD_PREPOSITIONS = {"на", "не позднее", "не ранее", "к", "ко"}
+
+
+def _year_nearest_frame(month: int, tl: Timeline) -> int | None:
+    frame = _frame_reference(tl)
+    if frame is None or frame[1] is None:
+        return _year_of_yearless(month, tl)
+    frame_index = frame[0] * 12 + frame[1]
+    return min((frame[0] - 1, frame[0], frame[0] + 1),
+               key=lambda year: abs(year * 12 + month - frame_index))
+
+
 def _with_part(value: YMD, part: str | None) -> tuple[YMD, YMD | None]:
     """Apply a part of a year ("в конце 2025 года" -> 2025-12; "в первой
     половине" -> a range of months). Parts of months keep month precision."""
@@ -785,7 +805,10 @@ def _resolve_absolute(expr: DateExpr, tl: Timeline) -> tuple[YMD, YMD | None] | 
     if year is None:
         if expr.month is None:
             return None
-        year = _year_of_yearless(expr.month, tl)
+        if expr.preposition in _FORWARD_PREPOSITIONS:
+            year = _year_nearest_frame(expr.month, tl)
+        else:
+            year = _year_of_yearless(expr.month, tl)
         if year is None:
             return None
     return _with_part((year, expr.month, expr.day), expr.part)
@@ -923,27 +946,42 @@ def _parse_published(published) -> tuple[date | None, int | None, int | None]:
         return None, None, None
     year = int(m.group(1))
     month = int(m.group(2)) if m.group(2) else None
-    day = date(year, month, int(m.group(3))) if m.group(3) else None
+    if month is not None and not 1 <= month <= 12:
+        return None, year, None
+    try:
+        day = date(year, month, int(m.group(3))) if m.group(3) else None
+    except ValueError:             # a day that does not exist: keep the month
+        return None, year, month
     return day, year, month
 
 
-def _frame_month(lower_bound: int, yearless_months: list[int]) -> int | None:
-    """The publication month that makes the year-less months most recent.
+def _latest_point(frame_year: int, dated: list[int], yearless: list[int]) -> tuple[int, int | None]:
+    """The (year, month) a text is written in, from the months it mentions.
 
-    Year-less months in news are recent: the frame month is the end of the
-    shortest stretch of the calendar that covers them all (January, February
-    and "с конца декабря" -> February, with December in the year before), and
-    no earlier than a month the text placed in the frame year itself."""
-    if not yearless_months:
-        return lower_bound or None
-    candidates = range(max(lower_bound, 1), 13)
-    return min(candidates, key=lambda month: max((month - m) % 12 for m in yearless_months))
+    `dated` are months of the latest explicit year (as year * 12 + month - 1),
+    `yearless` months without a year (1..12). Dates in news are mostly recent:
+    the frame is the earliest point not before any dated month from which the
+    farthest mention looks back the least. January, February and "с конца
+    декабря" after "в начале 2026 года" give February 2026; "в конце 2025 года"
+    followed by "в январе" gives January 2026, the year after the latest one
+    written out."""
+    if not dated and not yearless:
+        return frame_year, None
+
+    def farthest_lookback(point: int) -> int:
+        return max([point - month for month in dated] + [(point - (month - 1)) % 12 for month in yearless])
+
+    earliest = max(dated, default=frame_year * 12)
+    point = min(range(earliest, (frame_year + 2) * 12), key=farthest_lookback)
+    year, month_index = divmod(point, 12)
+    return year, month_index + 1
 
 
 def infer_frame(text: str, published=None, exprs: list[DateExpr] | None = None) -> Timeline:
-    """The time frame of a document: its publication date when known, else
+    """The time frame of a document: its publication date when known; else
     the latest explicit year of the text and the latest month mentioned once
-    that year is established. `exprs` (find_dates(text)) saves a second scan."""
+    that year is established (see _latest_point). `exprs` (find_dates(text))
+    saves a second scan."""
     day, year, month = _parse_published(published)
     if year is not None:
         return Timeline(published=day, frame_year=year, frame_month=month)
@@ -958,18 +996,31 @@ def infer_frame(text: str, published=None, exprs: list[DateExpr] | None = None) 
     explicit_ids = {id(e) for e in explicit}
     first = next(i for i, e in enumerate(exprs)
                  if id(e) in explicit_ids and frame_year in (e.year, e.year_end))
-    lower_bound = 0
+    dated: list[int] = []
     yearless: list[int] = []
     for e in exprs[first:]:
         if e.kind not in ("absolute", "range") or e.part in _SEASON_MONTHS:
             continue
-        if frame_year in (e.year, e.year_end):
-            month_in_frame = e.month_end or e.month or _PART_MONTHS.get(e.part) \
-                or (_RANGE_PARTS[e.part][1] if e.part in _RANGE_PARTS else None)
-            lower_bound = max(lower_bound, month_in_frame or 0)
-        elif e.year is None and e.month is not None:
-            yearless.append(e.month_end or e.month)
-    return Timeline(frame_year=frame_year, frame_month=_frame_month(lower_bound, yearless), inferred=True)
+        month = _last_month_of(e)
+        if month is None:
+            continue
+        if id(e) in explicit_ids and (e.year_end or e.year) == frame_year:
+            dated.append(frame_year * 12 + month - 1)
+        elif e.year is None:
+            yearless.append(month)
+    year, month = _latest_point(frame_year, dated, yearless)
+    return Timeline(frame_year=year, frame_month=month, inferred=True)
+
+
+def _last_month_of(expr: DateExpr) -> int | None:
+    """The last month an absolute or range expression covers, if it names one."""
+    if expr.month_end or expr.month:
+        return expr.month_end or expr.month
+    if expr.part in _PART_MONTHS:
+        return _PART_MONTHS[expr.part]
+    if expr.part in _RANGE_PARTS:
+        return _RANGE_PARTS[expr.part][1]
+    return None
 
 
 # --------------------------------------------------------------------------

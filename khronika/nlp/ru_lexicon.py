@@ -115,8 +115,8 @@ PHRASE_TRIGGERS = [
      "extradition_requested", "gen", 0.75),
     ((_s("утвердить", "одобрить", "удовлетворить", "санкционировать"), REQUEST | EXTRADITION), 2,
      "extradition_approved", "gen", 0.8),
-    ((_s("решение"), _s("экстрадиция", "выдача")), 2, "extradition_approved", "gen", 0.6),
-    ((_s("отказать", "отказаться", "отклонить", "заблокировать", "отменить", "остановить"), EXTRADITION), 4,
+    ((_s("отказать"), EXTRADITION), 4, "extradition_denied", "dat", 0.8),
+    ((_s("отказаться", "отклонить", "заблокировать", "отменить", "остановить"), EXTRADITION), 4,
      "extradition_denied", "gen", 0.8),
     ((EXTRADITION, _s("заблокировать", "отклонить", "отменить", "остановить", "отказать", "блокировать")), 4,
      "extradition_denied", "gen", 0.8),
@@ -153,9 +153,16 @@ PHRASE_TRIGGERS = [
     ((_s("назначить"), _s("наказание", "срок")), 4, "sentenced", "dat", 0.75),
     # escaped
     ((_s("совершить"), _s("побег")), 2, "escaped", "subj", 0.8),
+    ((_s("получить"), _s("отказ"), _s("въезд")), 2, "entry_refused", "subj", 0.75),
+    # escaped: desertion is leaving a unit
+    ((_s("покинуть", "оставить"), _s("часть", "подразделение", "расположение")), 3, "escaped", "subj", 0.7),
+    ((_s("по"), _s("розыск")), 1, "wanted", "shared", 0.6),
     # disappeared
     ((_s("пропасть"), _s("весть")), 2, "disappeared", "subj", 0.8),
     ((_s("связь"), _s("пропасть", "прерваться", "потерять", "потеряться")), 4, "disappeared", "gen", 0.55),
+    ((_s("нет"), _s("связь")), 1, "disappeared", "any", 0.6),
+    ((_s("не"), _s("выходить", "выйти"), _s("связь")), 2, "disappeared", "subj", 0.65),
+    ((_s("местонахождение"), _s("неизвестный", "неизвестно")), 3, "disappeared", "gen", 0.65),
 ]
 
 # Words before a trigger (same clause) that make it not (yet) a fact.
