@@ -53,8 +53,13 @@ def cmd_ingest(args) -> int:
 
 
 def _subjects(store, name: str | None):
-    persons = store.find_persons(name) if name else store.persons()
-    return sorted((p for p in persons if p.role == "subject" or name), key=lambda p: p.name)
+    """Subjects, or the persons a typed name denotes in any case, script or spelling."""
+    from .resolve import person_matches, query_forms
+    if not name:
+        return sorted((p for p in store.persons() if p.role == "subject"), key=lambda p: p.name)
+    forms = query_forms(name)
+    found = [p for p in store.persons() if person_matches(p, forms)]
+    return sorted(found or store.find_persons(name), key=lambda p: p.name)
 
 
 def cmd_timeline(args) -> int:

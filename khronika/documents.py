@@ -139,8 +139,11 @@ _LIKELY_LEGACY_ENCODINGS = [
     "cp1252", "iso8859_15", "latin_1",
 ]
 
-# Share of non-printable characters above which decoded bytes are not text.
-_MAX_NONPRINTABLE_SHARE = 0.05
+# Share of control, unassigned and replacement characters above which decoded
+# bytes are not text. (Format characters and no-break spaces are not counted:
+# Russian typography is full of them.)
+_MAX_NOISE_SHARE = 0.05
+_NOISE_CATEGORIES = ("Cc", "Cn", "Co", "Cs")
 
 
 def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str]:
@@ -170,10 +173,12 @@ def decode_bytes(data: bytes, declared: str | None = None) -> tuple[str, str]:
 
 
 def _checked_text(text: str) -> str:
-    if text:
-        nonprintable = sum(1 for char in text if not char.isprintable() and char not in "\n\r\t")
-        if nonprintable > _MAX_NONPRINTABLE_SHARE * len(text):
-            raise Unreadable(BINARY)
+    noise = [
+        char for char in set(text)
+        if char == "\ufffd" or (char not in "\n\r\t" and unicodedata.category(char) in _NOISE_CATEGORIES)
+    ]
+    if sum(text.count(char) for char in noise) > _MAX_NOISE_SHARE * len(text):
+        raise Unreadable(BINARY)
     return text
 
 
@@ -616,10 +621,8 @@ def _normalize_whitespace(text: str) -> str:
     text = text.replace("\u2029", "\n\n").replace("\u2028", "\n")
     # Format characters (zero-width spaces, soft hyphens, direction marks) and
     # control characters are invisible and break words apart.
-    text = "".join(
-        char for char in text
-        if char in "\n\t" or unicodedata.category(char) not in ("Cc", "Cf")
-    )
+    invisible = {char for char in set(text) if char not in "\n\t" and unicodedata.category(char) in ("Cc", "Cf")}
+    text = text.translate(dict.fromkeys(map(ord, invisible)))
     lines = [_HORIZONTAL_SPACE.sub(" ", line).strip() for line in text.split("\n")]
     return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
 
@@ -684,7 +687,7 @@ _MIN_COPY_COVER = 0.8
 _MIN_TAIL_COPY_COVER = 0.5
 _MAX_COPY_CHARS = 200
 # Comparing every pair of paragraphs is quadratic; a text this long is a book or
-# a dump, not a scraped article, and is not searched for copies.
+# a dump, not a scraped article, and is not searched for copies or headlines.
 _MAX_PARAGRAPHS_COMPARED = 2000
 
 
@@ -702,25 +705,28 @@ def _sentence_count(paragraph: str) -> int:
 
 def _repeated_paragraphs(paragraphs: list[str], doomed: set[int]) -> set[int]:
     """Exact repeats of an earlier paragraph, and short paragraphs copying part of a longer one."""
-    words = [_words(p) for p in paragraphs]
     repeated: set[int] = set()
-    seen: set[tuple[str, ...]] = set()
-    for i, paragraph_words in enumerate(words):
-        if i in doomed or len(paragraph_words) < _MIN_SHARED_RUN:
+    seen: set[str] = set()
+    for i, paragraph in enumerate(paragraphs):
+        if i in doomed or len(paragraph.split()) < _MIN_SHARED_RUN:
             continue
-        key = tuple(paragraph_words)
-        if key in seen:
+        if paragraph in seen:
             repeated.add(i)
-        seen.add(key)
+        seen.add(paragraph)
     if len(paragraphs) > _MAX_PARAGRAPHS_COMPARED:
         return repeated
+    candidates = [
+        i for i, paragraph in enumerate(paragraphs)
+        if i not in doomed and i not in repeated and len(paragraph) <= _MAX_COPY_CHARS
+        and _sentence_count(paragraph) == 1
+    ]
+    if not candidates:
+        return repeated
+    words = [_words(p) for p in paragraphs]
     runs = [_substantive_runs(w) for w in words]
-    for i, paragraph in enumerate(paragraphs):
-        if (i in doomed or i in repeated or not runs[i] or len(paragraph) > _MAX_COPY_CHARS
-                or _sentence_count(paragraph) > 1):
-            continue
-        if any(j != i and len(words[j]) > len(words[i]) and runs[i] & runs[j]
-               and _is_partial_copy(words[i], paragraphs[j], runs[j]) for j in range(len(paragraphs))):
+    for i in candidates:
+        if runs[i] and any(j != i and len(words[j]) > len(words[i]) and runs[i] & runs[j]
+                           and _is_partial_copy(words[i], paragraphs[j], runs[j]) for j in range(len(paragraphs))):
             repeated.add(i)
     return repeated
 
@@ -786,7 +792,7 @@ def _trailing_headlines(paragraphs: list[str], doomed: set[int]) -> set[int]:
         if shaped > _MAX_TRAILING_HEADLINES or not _has_headline_shape(paragraphs[index]):
             break
         shaped += 1
-    if shaped == 0 or len(remaining) - 1 < _MIN_BODY_PARAGRAPHS:
+    if shaped == 0 or not _MIN_BODY_PARAGRAPHS < len(remaining) <= _MAX_PARAGRAPHS_COMPARED:
         return set()     # the usual case, decided without lemmatising anything
     stems = [_content_stems(paragraphs[i]) for i in remaining]
     # Number of body paragraphs each content word occurs in; the body of the

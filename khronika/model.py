@@ -6,6 +6,7 @@ a connection or a file handle, so they pickle across a process pool.
 """
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, field
 
 # The event types of the output contract (SPEC.md), in rough life-cycle order.
@@ -86,12 +87,14 @@ class EventMention:
     start: int = 0                 # evidence sentence offsets in Document.text
     end: int = 0
     trigger: str | None = None     # the word that signalled the event
+    id: str = ""                   # stable: set from the fields at extraction, kept by the store
 
-    @property
-    def id(self) -> str:
-        import hashlib
-        key = f"{self.document}|{self.person}|{self.type}|{self.start}|{self.trigger or ''}"
-        return hashlib.sha256(key.encode()).hexdigest()[:16]
+    def __post_init__(self) -> None:
+        if not self.id:
+            # Computed once, while `person` is still the document-local id, so a
+            # re-extraction of the same document gives the same ids.
+            key = f"{self.document}|{self.person}|{self.type}|{self.start}|{self.trigger or ''}"
+            self.id = hashlib.sha256(key.encode()).hexdigest()[:16]
 
 
 @dataclass

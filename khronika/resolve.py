@@ -177,3 +177,25 @@ def _merge(c: _Cluster) -> Person:
         pass
     return Person(id=pid, name=name, name_latin=latin, aliases=sorted(aliases), role=role,
                   gender=gender, attributes=attributes)
+
+
+# --- looking a person up by any form of the name ---------------------------------
+
+def query_forms(query: str) -> list[list[str]]:
+    """Each way to read a typed name, as lists of loose Latin token keys:
+    "Емельянову" -> [["emelianova"], ["emelianov"], ...]; "Emelyanova" -> [["emelianova"]]."""
+    words = query.split()
+    forms = [words]
+    if re.search(r"[А-Яа-яЁё]", query):
+        from .nlp.ru_names import analyse
+        analysis = analyse(words)
+        if analysis is not None:
+            for first, patronymic, surname, *_ in analysis.alternatives.values():
+                forms.append([w for w in (first, patronymic, surname) if w])
+    return [[_latin_key(w) for w in form] for form in forms if form]
+
+
+def person_matches(person: Person, forms: list[list[str]]) -> bool:
+    keys = {_latin_key(w) for name in [person.name, person.name_latin, *person.aliases] if name
+            for w in name.split()}
+    return any(all(k in keys for k in form) for form in forms)

@@ -841,7 +841,11 @@ def _classify_removal(sent: Sent, prev: Sent | None, tr: _Trigger, earlier: str 
     Without a destination that means the home state, it is no event ("его
     вернули в страну, из которой он улетел")."""
     toks = sent.toks
-    after = {t.lemma for t in toks[tr.i + 1:]}
+    _, hi = _clause_bounds(toks, tr.i)
+    after = {t.lemma for t in toks[tr.i + 1:hi]}
+    # Who receives the person may be described in a later clause ("в Приозерск –
+    # город, где Россия арендует военную часть"): soldiers and agents count anywhere after.
+    after_sentence = {t.lemma for t in toks[tr.i + 1:]}
     here = {t.lemma for t in toks}
     before_prev = {t.lemma for t in prev.toks} if prev else set()
     verb = toks[tr.i].lemma
@@ -852,7 +856,7 @@ def _classify_removal(sent: Sent, prev: Sent | None, tr: _Trigger, earlier: str 
         if "экстрадиция" in here or "запрос" in here or after & HOME_PLACE_WORDS:
             return "extradited"
         return "handed_over"
-    if after & SECURITY_WORDS:
+    if after_sentence & SECURITY_WORDS:
         return "handed_over"
     if after & HOME_PLACE_WORDS:
         if legal:
@@ -880,32 +884,47 @@ _NUMBER_WORDS = {"один": 1, "два": 2, "три": 3, "четыре": 4, "п
                  "пятнадцать": 15, "двадцать": 20, "полтора": 1.5}
 
 
+# Words that follow "в"/"за"/"о" without naming a crime.
+_NOT_A_CHARGE = frozenset({
+    "год", "месяц", "неделя", "день", "час", "время", "начало", "конец", "середина", "рамка",
+    "помещение", "розыск", "суд", "заключение", "стража", "колония", "режим", "срок", "сизо",
+    "изолятор", "январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь",
+    "октябрь", "ноябрь", "декабрь", "отношение", "страна", "город", "аэропорт", "том",
+})
+_CHARGE_PREPOSITIONS = {"в": ("charged",), "за": ("charged", "sentenced", "wanted", "arrested"),
+                        "о": ("charged", "wanted"), "об": ("charged", "wanted")}
+
+
 def _charge(sent: Sent, tr: _Trigger) -> str | None:
+    """What the person is accused of: "обвинение в дезертирстве", "обвинили ... в
+    том, что она украла", "дело о «фейках»", "приговорили ... за дезертирство"."""
     toks = sent.toks
     for k in range(tr.i + 1, min(len(toks), tr.i + 14)):
         t = toks[k]
-        if t.low in ("в", "за") and k + 1 < len(toks):
-            if t.low == "за" and tr.type != "sentenced":
-                continue
-            nxt = toks[k + 1]
-            if nxt.low == "том" and k + 4 < len(toks):
-                verb = next((x for x in toks[k + 2: k + 8] if x.lemma in CHARGE_VERBS), None)
-                if verb:
-                    return CHARGE_VERBS[verb.lemma]
-            words = []
-            for x in toks[k + 1: k + 6]:
-                if x.text in "“”«»\"'":
-                    continue
-                if x.pos in ("ADJ", "NOUN", "NUM") or (words and x.pos == "ADP" and x.low in ("от",)):
-                    words.append(x)
-                else:
-                    break
-            head = next((x for x in words if x.pos == "NOUN"), None)
-            if head is None or head.lemma in ("год", "месяц", "рамка", "время", "помещение", "час"):
-                continue
-            return _charge_phrase(words, head)
         if t.text in (";",) or t.lemma in ("который",):
             break
+        types = _CHARGE_PREPOSITIONS.get(t.low)
+        if not types or tr.type not in types or k + 1 >= len(toks):
+            continue
+        if t.low in ("о", "об") and toks[k - 1].lemma not in ("дело", "статья", "обвинение"):
+            continue
+        if toks[k + 1].low == "том":
+            verb = next((x for x in toks[k + 2: k + 8] if x.lemma in CHARGE_VERBS), None)
+            if verb:
+                return CHARGE_VERBS[verb.lemma]
+            continue
+        words = []
+        for x in toks[k + 1: k + 6]:
+            if x.text in "“”«»\"'":
+                continue
+            if x.pos in ("ADJ", "NOUN", "NUM") or (words and x.pos == "ADP" and x.low in ("от",)):
+                words.append(x)
+            else:
+                break
+        head = next((x for x in words if x.pos == "NOUN"), None)
+        if head is None or head.lemma in _NOT_A_CHARGE:
+            continue
+        return _charge_phrase(words, head)
     return None
 
 

@@ -8,11 +8,13 @@ last date mentioned (the narrative reference point) and the events the text
 has dated (anchors). `resolve` is called on each expression in text order.
 
 The grammar is written as compiled regular expressions composed from named
-pieces (MONTH, YEAR, PART, ...), one regex per production. A yargy grammar of
-the same shape ran at about 400 KB/s on news text, which would add half of
-Natasha's own NER time; these regexes run at several MB/s. `find_dates` scans
-once with the union of all productions and, where it hits, takes the longest
-production that matches there.
+pieces (MONTH, YEAR, PART, ...): each production is a prefix (usually an
+optional preposition) and a core. A yargy grammar of a few of these rules ran
+at about 400 KB/s on news text, which would add half of Natasha's own NER
+time; this runs at about 8 MB/s. `find_dates` lower-cases the text, scans it
+once with the union of the cores and, at each hit, takes the longest
+production that matches from the preposition before the core (if any) or
+from the core itself.
 
 Resolved values are at the precision the text supports: "2026", "2026-01",
 "2026-01-28", ranges "2022/2023", "2025-01/2025-06".
@@ -95,6 +97,9 @@ _NUMBER_WORDS = {
     "пять": 5, "шесть": 6, "семь": 7, "восемь": 8, "девять": 9, "десять": 10,
     "одиннадцать": 11, "двенадцать": 12, "пятнадцать": 15, "двадцать": 20,
     "тридцать": 30, "сорок": 40, "несколько": None,
+    # genitive, after "более", "около": "более двух лет назад"
+    "двух": 2, "трех": 3, "трёх": 3, "четырех": 4, "четырёх": 4, "пяти": 5, "шести": 6,
+    "семи": 7, "восьми": 8, "девяти": 9, "десяти": 10, "нескольких": None,
 }
 
 # Ordinal stems, longest first so that "пятнадцат" is not read as "пят".
@@ -135,13 +140,13 @@ _EVENT_NOUNS = {
 
 # --------------------------------------------------------------------------
 # Grammar pieces. Each is a regex fragment; named groups are read by the
-# production's builder. Everything is matched case-insensitively.
+# production's builder. They are matched against lower-cased text.
 
-_START = r"(?<![\w.,])"          # not inside a word or a number like "1.5" / "400 000"
+_START = r"(?<![\w.,])"          # not inside a word, nor after "2," / "1." (decimals, numbering)
 _END = r"(?!\w)"
 
 _PREP_WORDS = (r"в\s+ночь\s+(?:с\s+\d{1,2}\s+)?на|в\s+течение|на\s+протяжении|"
-               r"не\s+позднее|не\s+ранее|начиная\s+со?|вплоть\s+до|примерно\s+в|около|после|"
+               r"не\s+позднее|не\s+позже|не\s+ранее|начиная\s+со?|вплоть\s+до|примерно\s+в|около|после|"
                r"в|во|со?|до|ко?|по|на|от|за")
 _PREP = rf"(?:(?P<prep>{_PREP_WORDS})\s+)?"
 
@@ -176,7 +181,7 @@ _UNIT = (r"(?:д(?:ень|ня|ней)|сут(?:ки|ок)|недел[юиь]|м
 
 _ORDINAL = (r"(?:(?:двадцать|тридцать)\s+)?(?:"
             + "|".join(stem for stem, _ in _ORDINAL_STEMS)
-            + r")(?:ый|ой|ий|ая|ое|ого|ому|ом|ые|ых|ья|ье|ьего|ьи|ье|ем|ьем)" + _END
+            + r")(?:ый|ой|ий|ая|ое|ого|ому|ом|ые|ых|ья|ье|ьего|ьи|ем|ьем)" + _END
             + r"|\d{1,3}-?(?:й|ой|ый|ий|го|ого|е|ые|м)" + _END)
 
 # The event an anchored expression counts from: an optional adjective or
@@ -309,8 +314,8 @@ def _day_number(words: str) -> int:
 
 
 # --------------------------------------------------------------------------
-# Productions: (name, regex, builder). A builder turns a match into a DateExpr
-# or refuses it (returns None) when the words are not a date after all.
+# Builders: each production's builder turns a match into a DateExpr, or
+# refuses it (returns None) when the words are not a date after all.
 
 Builder = Callable[[re.Match], "DateExpr | None"]
 
@@ -436,8 +441,8 @@ def _build_rel_unit(m: re.Match) -> DateExpr | None:
         unit = "weeks"
     else:                      # день, утро, вечер, ночь
         unit = "days"
-        if kind == "deictic" and step == 0:
-            kind = "relative"  # "в этот день" is the day just talked about, not today
+        if kind == "deictic" and step == 0 and unit_word.startswith("д"):
+            kind = "relative"  # "в этот день" is the day just talked about; "этой ночью" is last night
     return _expr(m, kind, offset={unit: step})
 
 
@@ -453,12 +458,12 @@ def _build_count(m: re.Match) -> DateExpr | None:
     amount = None if count is None else sign * round(count * size)
     if unit == "weeks" and amount is not None:
         unit, amount = "days", amount * 7
+    if amount is None:         # "через несколько дней (после ареста)", "несколько дней назад"
+        return _expr(m, "deictic" if kind == "deictic" else "vague_relative", offset={unit: None})
     noun = m.groupdict().get("noun")
     if noun:
         return _expr(m, "anchored", offset={unit: amount}, anchor_word=_event_lemma(noun))
-    if amount is None and kind == "relative":
-        return _expr(m, "vague_relative", offset={unit: None})
-    return _expr(m, kind, offset={unit: amount})   # "несколько дней назад": amount None
+    return _expr(m, kind, offset={unit: amount})
 
 
 _SINGULAR_UNIT = re.compile(r"год|месяц|недел[юя]|день|сутки|полгода|полтора\s+(?:года|месяца)")
@@ -562,7 +567,7 @@ def _productions() -> list[_Production]:
             "year_range",
             rf"(?P<y>{_YEAR})(?:\s*{_YEAR_WORD})?(?P<conn>\s*[-–—]\s*|\s+(?:и|или|по|до)\s+)"
             rf"(?P<y_end>{_YEAR}){_YEAR_SUFFIX}(?P<yw>\s*{_YEAR_WORD})?",
-            _build_year_range, prefix=r"(?:(?P<prep>между|со?|от|в|во)\s+)?"),
+            _build_year_range, prefix=r"(?:(?P<prep>между|на\s+рубеже|со?|от|в|во)\s+)?"),
         _Production(
             "decade",
             rf"(?P<y>(?:1[89]|20)\d0)-?(?:х|е|ые|ых)(?:\s+год(?:ах|ы|ов|ами))?{_END}",
@@ -634,7 +639,7 @@ def _grammar() -> _Grammar:
     return _Grammar(
         productions,
         re.compile(f"{_START}(?:{cores})"),
-        re.compile(rf"{_START}(?:{_PREP_WORDS}|между)\s+\Z"),
+        re.compile(rf"{_START}(?:{_PREP_WORDS}|между|на\s+рубеже)\s+\Z"),
     )
 
 
@@ -754,7 +759,7 @@ def _year_of_yearless(month: int, tl: Timeline) -> int | None:
 # Prepositions that announce a date ahead as often as one behind ("заседание
 # назначено на 5 марта", "не позднее 10 марта"): their year-less dates take
 # the occurrence nearest to the frame rather than the latest before it.
-_FORWARD_PREPOSITIONS = {"на", "не позднее", "не ранее", "к", "ко"}
+_FORWARD_PREPOSITIONS = {"на", "не позднее", "не позже", "не ранее", "к", "ко"}
 
 
 def _year_nearest_frame(month: int, tl: Timeline) -> int | None:

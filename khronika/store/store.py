@@ -440,12 +440,8 @@ class Store:
     # ------------------------------------------------------------ events
 
     def events(self, person_id: str | None = None) -> list[EventMention]:
-        """Stored event mentions (all, or one person's), `person` set to the Person.id.
-
-        Note: EventMention.id is computed from its fields, so on a returned
-        mention it hashes the Person.id, not the local id it was stored under;
-        the stored ids are in Fact.event_ids (and the `events.id` column).
-        """
+        """Stored event mentions (all, or one person's), `person` set to the Person.id
+        and `id` the id they were stored under."""
         event = tables.events.c
         query = sa.select(tables.events).order_by(event.document_id, event.span_start, event.id)
         if person_id is not None:
@@ -456,7 +452,7 @@ class Store:
                 document=row["document_id"], date=row["date"], date_text=row["date_text"],
                 place=row["place"], charge=row["charge"], term_years=row["term_years"],
                 confidence=row["confidence"], start=row["span_start"], end=row["span_end"],
-                trigger=row["trigger"],
+                trigger=row["trigger"], id=row["id"],
             ) for row in connection.execute(query).mappings()]
 
     def timeline(self, person_id: str) -> list[Fact]:
