@@ -18,13 +18,14 @@ import re
 import stat
 import unicodedata
 from collections import Counter
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from functools import lru_cache
 from pathlib import Path
-from typing import Iterable, Iterator
 
 import lxml.html
+from lxml import etree
 import yaml
 from charset_normalizer import from_bytes
 from trafilatura import bare_extraction
@@ -89,10 +90,14 @@ def _read_file(path: Path, max_bytes: int) -> list[Document | ReadFailure]:
         if suffix == ".json":
             return _read_telegram_export(label, data)
         return [_read_text_file(label, data, TEXT_SUFFIXES.get(suffix, "text/plain"))]
-    except Unreadable as problem:
-        return [ReadFailure(label, str(problem))]
     except Exception as error:  # noqa: BLE001 -- one file's surprise must not stop the batch
-        return [ReadFailure(label, f"could not read: {type(error).__name__}: {error}")]
+        return [_failure(label, error)]
+
+
+def _failure(label: str, error: Exception) -> ReadFailure:
+    if isinstance(error, Unreadable):
+        return ReadFailure(label, str(error))
+    return ReadFailure(label, f"could not read: {type(error).__name__}: {error}")
 
 
 def _read_bytes(path: Path, max_bytes: int) -> bytes:
@@ -248,7 +253,7 @@ def _make_document(path: str, raw: bytes, text: str, fields: _Fields, media_type
         path=path,
         text=cleaned,
         sha256=digest,
-        captured_at=datetime.now(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ"),
+        captured_at=datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ"),
         raw=raw,
         title=_optional_str(fields.title),
         url=_optional_str(fields.url),
@@ -417,7 +422,10 @@ def _yaml_problem(error: yaml.YAMLError) -> str:
 MAX_HTML_CHARS = 8_000_000
 MAX_HTML_ELEMENTS = 50_000
 
-_DECLARED_CHARSET = re.compile(rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+)|<\?xml[^>]+encoding\s*=\s*["']([\w.:-]+)""", re.I)
+_DECLARED_CHARSET = re.compile(
+    rb"""<meta[^>]+charset\s*=\s*["']?\s*([\w.:-]+) | <\?xml[^>]+encoding\s*=\s*["']([\w.:-]+)""",
+    re.IGNORECASE | re.VERBOSE,
+)
 
 
 @dataclass
@@ -450,7 +458,7 @@ def _extract_html(markup: str) -> _HtmlContent:
     try:
         # Parsed as UTF-8 bytes so an <?xml encoding=...?> declaration cannot contradict the text.
         tree = lxml.html.document_fromstring(markup.encode("utf-8", "surrogatepass"), parser=parser)
-    except (lxml.etree.ParserError, ValueError) as error:
+    except (etree.LxmlError, ValueError) as error:
         raise Unreadable(f"invalid HTML: {error}") from None
     if any(error.type_name == "ERR_RESOURCE_LIMIT" for error in parser.error_log):
         raise Unreadable("HTML nested too deeply (over 256 levels)")
@@ -491,18 +499,13 @@ def _read_jsonl(path: str, data: bytes) -> list[Document | ReadFailure]:
         label = f"{path}#{number}"
         try:
             results.append(_read_jsonl_record(label, line, line.encode(codec)))
-        except Unreadable as problem:
-            results.append(ReadFailure(label, str(problem)))
         except Exception as error:  # noqa: BLE001 -- one bad record must not stop the file
-            results.append(ReadFailure(label, f"could not read: {type(error).__name__}: {error}"))
+            results.append(_failure(label, error))
     return results
 
 
 def _read_jsonl_record(label: str, line: str, raw: bytes) -> Document:
-    try:
-        record = json.loads(line)
-    except json.JSONDecodeError as error:
-        raise Unreadable(f"invalid JSON: {error.msg} (column {error.colno})") from None
+    record = _load_json(line)
     if not isinstance(record, dict):
         raise Unreadable("invalid record: expected a JSON object")
     fields = _fields_from_mapping(record, skip=("text", "html"))
@@ -518,6 +521,16 @@ def _read_jsonl_record(label: str, line: str, raw: bytes) -> Document:
     return _make_document(label, raw, body, fields, "application/json")
 
 
+def _load_json(text: str) -> object:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as error:
+        where = f"line {error.lineno}, column {error.colno}" if "\n" in text else f"column {error.colno}"
+        raise Unreadable(f"invalid JSON: {error.msg} ({where})") from None
+    except RecursionError:
+        raise Unreadable("invalid JSON: nested too deeply") from None
+
+
 _TELEGRAM_USERNAME = re.compile(r"@?([A-Za-z][A-Za-z0-9_]{3,31})")
 
 
@@ -525,12 +538,7 @@ def _read_telegram_export(path: str, data: bytes) -> list[Document | ReadFailure
     text, _ = decode_bytes(data)
     if not text.strip():
         raise Unreadable(EMPTY)
-    try:
-        export = json.loads(text)
-    except json.JSONDecodeError as error:
-        raise Unreadable(f"invalid JSON: {error.msg} (line {error.lineno}, column {error.colno})") from None
-    except RecursionError:
-        raise Unreadable("invalid JSON: nested too deeply") from None
+    export = _load_json(text)
     if not (isinstance(export, dict) and isinstance(export.get("messages"), list)):
         raise Unreadable('not a Telegram export: no top-level "messages" list')
     username = next(
@@ -548,8 +556,8 @@ def _read_telegram_export(path: str, data: bytes) -> list[Document | ReadFailure
         label = f"{path}#{message.get('id')}"
         try:
             results.append(_telegram_document(label, message, body, export, username))
-        except Unreadable as problem:
-            results.append(ReadFailure(label, str(problem)))
+        except Exception as error:  # noqa: BLE001 -- one bad message must not stop the export
+            results.append(_failure(label, error))
     if not results:
         raise Unreadable("Telegram export has no text messages")
     return results
@@ -620,8 +628,12 @@ def _normalize_whitespace(text: str) -> str:
     text = unicodedata.normalize("NFC", _unify_newlines(text))
     text = text.replace("\u2029", "\n\n").replace("\u2028", "\n")
     # Format characters (zero-width spaces, soft hyphens, direction marks) and
-    # control characters are invisible and break words apart.
-    invisible = {char for char in set(text) if char not in "\n\t" and unicodedata.category(char) in ("Cc", "Cf")}
+    # control characters are invisible and break words apart; lone surrogates
+    # (JSON allows them) cannot even be stored.
+    invisible = {
+        char for char in set(text)
+        if char not in "\n\t" and unicodedata.category(char) in ("Cc", "Cf", "Cs")
+    }
     text = text.translate(dict.fromkeys(map(ord, invisible)))
     lines = [_HORIZONTAL_SPACE.sub(" ", line).strip() for line in text.split("\n")]
     return _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()
@@ -641,17 +653,22 @@ _BOILERPLATE = re.compile(
         (?:читайте|смотрите)\s+(?:также|ещё|еще)\b.*
       | (?:read|see)\s+(?:also|more)\b.*
       | related(?:\s+(?:articles|stories|news))?\s*:?
-      | (?:подписывайтесь|подпишитесь|подписаться)\b.*
-      | (?:subscribe|follow\s+us)\b.*
+      | (?:подписывайтесь|подпишитесь|подписаться)\s+на\s+(?:наш\w*|нас|канал|рассылку|telegram|телеграм)\b.*
+      | (?:subscribe\s+to\s+(?:our|the)|follow\s+us)\b.*
       | (?:поделиться|поделитесь|share(?:\s+this(?:\s+(?:article|story|post))?)?)\s*(?::.*)?
       | (?:скопировать|copy)\s+(?:ссылку|link)
-      | (?:фото|фотография|видео|иллюстрация|источник\s+фото|photo|image|video|credit)\s*[:—–-]\s.*
+      | (?:фото|фотография|видео|иллюстрация|источник\s+фото|photo|image|video|credit)\s*:\s.*
       | реклама | advertisement
     )""",
     re.IGNORECASE | re.VERBOSE,
 )
 _COOKIE_WORD = re.compile(r"\bcookies?\b|\bкуки\b", re.IGNORECASE)
-_CONSENT_WORD = re.compile(r"\b(?:use|uses|accept|agree|consent|используе\w*|прин\w*|соглас\w*)\b", re.IGNORECASE)
+# Words of the banner addressing the reader ("мы используем", "вы соглашаетесь"),
+# which a news sentence about cookie laws does not use.
+_CONSENT_WORD = re.compile(
+    r"\b(?:используем|продолжая|соглашаетесь|принять|we\s+use|uses|by\s+continuing|you\s+agree|accept)\b",
+    re.IGNORECASE,
+)
 _MAX_BOILERPLATE_CHARS = 200
 
 

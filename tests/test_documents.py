@@ -188,6 +188,13 @@ def test_html_date_comes_from_metadata_not_from_the_text(tmp_path):
     assert doc.published is None
 
 
+def test_html_declared_charset_is_used(tmp_path):
+    page = HTML_PAGE.replace('<meta charset="utf-8">', '<meta http-equiv="Content-Type" content="text/html; charset=koi8-r">')
+    doc = read_one(write(tmp_path / "koi8.html", page.encode("koi8-r", errors="replace")))
+    assert "Полиция Алматы задержала активиста Ивана Петрова" in doc.text
+    assert doc.raw == page.encode("koi8-r", errors="replace")
+
+
 def test_html_nested_too_deeply_is_a_failure(tmp_path):
     bomb = "<html><body>" + "<div>" * 100_000 + "<p>глубоко</p>" + "</div>" * 100_000 + "</body></html>"
     path = write(tmp_path / "deep.html", bomb)
@@ -618,12 +625,17 @@ def test_page_furniture_lines_are_removed():
         "Поделиться",
         "Мы используем файлы cookies. Продолжая пользоваться сайтом, вы соглашаетесь с этим.",
     ]
-    kept_mention = "Полиция изъяла у журналиста фотоаппарат, ноутбук и фото с акций."
-    text = "\n\n".join([ARTICLE[0], furniture[0], ARTICLE[1], furniture[1], kept_mention,
+    look_alikes = [
+        "Полиция изъяла у журналиста фотоаппарат, ноутбук и фото с акций.",
+        "Видео — главное доказательство защиты, считает адвокат.",
+        "Подписаться под обращением в защиту Соколова успели более двух тысяч человек.",
+        "Парламент принял закон о файлах cookie.",
+    ]
+    text = "\n\n".join([ARTICLE[0], furniture[0], ARTICLE[1], furniture[1], *look_alikes,
                         ARTICLE[2], furniture[2], furniture[3], furniture[4]])
     cleaned, removed = clean_text(text)
     assert removed == furniture
-    assert paragraphs(cleaned) == [ARTICLE[0], ARTICLE[1], kept_mention, ARTICLE[2]]
+    assert paragraphs(cleaned) == [ARTICLE[0], ARTICLE[1], *look_alikes, ARTICLE[2]]
 
 
 def test_whitespace_and_invisible_characters_are_normalised():

@@ -192,7 +192,7 @@ def _common_word(word: str) -> bool:
     """A dictionary word that is never a name (ethnonyms, nouns at a sentence start)."""
     if len(word) <= 2:
         return True
-    parses = ru_names._morph().parse(word)
+    parses = ru_names.parses(word)
     if any({"Name", "Surn", "Patr"} & set(p.tag.grammemes) for p in parses):
         return False
     return any(p.is_known and p.tag.POS in ("NOUN", "PREP", "CONJ", "ADVB", "NPRO", "ADJF") and "Geox" not in p.tag
@@ -955,7 +955,7 @@ def _gender_of(tok: Tok) -> str:
 
 
 def _inflect(word: str, grammemes: set) -> str | None:
-    for p in ru_names._morph().parse(word.lower()):
+    for p in ru_names.parses(word.lower()):
         if p.tag.POS in ("NOUN", "ADJF", "PRTF"):
             form = p.inflect(grammemes)
             if form:

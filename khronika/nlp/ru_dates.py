@@ -50,6 +50,7 @@ class DateExpr:
     month_end: int | None = None   # ranges of months ("с января по март")
     day_end: int | None = None     # ranges of days ("3–5 февраля")
     preposition: str | None = None  # "с", "до", "в"...: lower-cased, as written
+    value: YMD | None = None       # set by resolve: (year, month, day) it resolved to (a range's end)
 
 
 # What each kind is resolved against.
@@ -113,14 +114,14 @@ _ORDINAL_STEMS = [
 
 _WEEKDAYS = {"пон": 0, "вто": 1, "сре": 2, "чет": 3, "пят": 4, "суб": 5, "вос": 6}
 
-# Event nouns a text can date once and then count from ("в седьмой день
-# мобилизации", "на третий год войны"): lemma -> (stem, endings). Only
-# society-wide events: a noun like "арест" happens to many people in one text,
-# so "после ареста" is resolved against the narrative instead.
+# Nouns of events a text dates once and then counts from ("в седьмой день
+# мобилизации", "через три дня после суда"): lemma -> (stem, endings).
 _FEM_IA = "я|и|ю|ей|ею"
 _NEUT_IE = "е|я|ю|ем|и"
+_NEUT_O = "о|а|у|ом|е"
 _MASC = "|а|у|ом|е|ы|ов|ам|ами|ах"
 _FEM_A = "а|ы|и|е|у|ой|ою"
+# Events of a whole society happen once: their first dating stays.
 _EVENT_NOUNS = {
     "мобилизация": ("мобилизаци", _FEM_IA), "аннексия": ("аннекси", _FEM_IA),
     "оккупация": ("оккупаци", _FEM_IA), "спецоперация": ("спецопераци", _FEM_IA),
@@ -135,6 +136,18 @@ _EVENT_NOUNS = {
     "война": ("войн", _FEM_A), "блокада": ("блокад", _FEM_A), "забастовка": ("забастовк", _FEM_A),
     # singular "выбор" is "a choice": only the plural means elections
     "выборы": ("выбор", "ы|ов|ам|ами|ах"),
+}
+# Steps of one person's case recur (each person has a court, an arrest): the
+# latest dating is the one the narrative is about.
+_CASE_NOUNS = {
+    "суд": ("суд", _MASC), "заседание": ("заседани", _NEUT_IE), "задержание": ("задержани", _NEUT_IE),
+    "арест": ("арест", _MASC), "приговор": ("приговор", _MASC), "обыск": ("обыск", _MASC),
+    "допрос": ("допрос", _MASC), "экстрадиция": ("экстрадици", _FEM_IA),
+    "депортация": ("депортаци", _FEM_IA), "выдворение": ("выдворени", _NEUT_IE),
+    "высылка": ("высылк", _FEM_A), "побег": ("побег", _MASC), "бегство": ("бегств", _NEUT_O),
+    "освобождение": ("освобождени", _NEUT_IE), "отъезд": ("отъезд", _MASC),
+    "переезд": ("переезд", _MASC), "возвращение": ("возвращени", _NEUT_IE),
+    "похищение": ("похищени", _NEUT_IE),
 }
 
 
@@ -287,12 +300,14 @@ def _event_lemma(noun: str) -> str:
 
 @lru_cache(maxsize=1)
 def _event_noun_forms() -> dict[str, re.Pattern]:
-    return {lemma: re.compile(f"{stem}(?:{endings})") for lemma, (stem, endings) in _EVENT_NOUNS.items()}
+    nouns = {**_EVENT_NOUNS, **_CASE_NOUNS}
+    return {lemma: re.compile(f"{stem}(?:{endings})") for lemma, (stem, endings) in nouns.items()}
 
 
 @lru_cache(maxsize=1)
 def _event_noun_regex() -> re.Pattern:
-    forms = "|".join(f"{stem}(?:{endings})" for stem, endings in _EVENT_NOUNS.values())
+    nouns = {**_EVENT_NOUNS, **_CASE_NOUNS}
+    forms = "|".join(f"{stem}(?:{endings})" for stem, endings in nouns.values())
     return re.compile(rf"(?<!\w)(?:{forms})(?!\w)", re.IGNORECASE)
 
 
@@ -929,13 +944,19 @@ def resolve(expr: DateExpr, tl: Timeline) -> str | None:
     Moves the narrative reference (tl.last) to the date resolved, except for
     vague expressions ("позже"), which say too little to count from.
     """
-    span = _resolve_span(expr, tl)
+    span = _resolve_and_advance(expr, tl)
     if span is None:
         return None
     start, end = span
-    if expr.kind != "vague_relative":
-        tl.last = end or start
+    expr.value = end or start
     return _iso(start) if end is None else f"{_iso(start)}/{_iso(end)}"
+
+
+def _resolve_and_advance(expr: DateExpr, tl: Timeline) -> tuple[YMD, YMD | None] | None:
+    span = _resolve_span(expr, tl)
+    if span is not None and expr.kind != "vague_relative":
+        tl.last = span[1] or span[0]
+    return span
 
 
 # --------------------------------------------------------------------------
@@ -1036,32 +1057,45 @@ _ANCHOR_REACH = 60    # characters between an event noun and the date that dates
 
 def note_anchor(sentence: str, tl: Timeline, exprs: list[DateExpr], sentence_start: int = 0) -> None:
     """Remember the dates of event nouns this sentence dates ("объявил
-    мобилизацию в сентябре 2022 года" -> tl.anchors["мобилизация"] = (2022, 9, None)).
+    мобилизацию в сентябре 2022 года" -> tl.anchors["мобилизация"] = (2022, 9, None);
+    "на следующий день суд постановил..." -> tl.anchors["суд"]).
 
     `exprs` are the date expressions of the sentence; `sentence_start` is the
-    sentence's offset when their offsets are into the whole document. Only
-    self-contained dates count (not "в следующем месяце"), so calling this
-    before or after resolving the sentence gives the same anchors. The first
-    dating of a noun stays unless a later one is more precise in the same year.
+    sentence's offset when their offsets are into the whole document. It may
+    be called before or after the sentence's expressions are resolved. A noun
+    takes the nearest date within _ANCHOR_REACH characters. Society-wide
+    events keep their first dating unless a later one is more precise in the
+    same year; steps of a case take the latest.
     """
-    dated = [e for e in exprs if e.kind == "absolute"]
+    dated = [(e, value) for e, value in _sentence_values(tl, exprs)
+             if value is not None and e.kind in ("absolute", "relative", "deictic")]
     if not dated:
         return
     spans = [(e.start - sentence_start, e.end - sentence_start) for e in exprs]
     for noun in _event_noun_regex().finditer(sentence):
         if any(start < noun.end() and noun.start() < end for start, end in spans):
             continue              # the noun of "в седьмой день мобилизации" dates nothing
-        nearest = min(dated, key=lambda e: _gap(noun.span(), e, sentence_start))
-        if _gap(noun.span(), nearest, sentence_start) > _ANCHOR_REACH:
+        gap, value = min((_gap(noun.span(), e, sentence_start), value) for e, value in dated)
+        if gap > _ANCHOR_REACH:
             continue
-        span = _resolve_span(nearest, replace(tl))   # a copy: tl.last must not move here
-        if span is None:
-            continue
-        value = span[0]
         lemma = _event_lemma(noun.group())
         known = tl.anchors.get(lemma)
-        if known is None or (known[0] == value[0] and _precision(value) > _precision(known)):
+        if lemma in _CASE_NOUNS or known is None \
+                or (known[0] == value[0] and _precision(value) > _precision(known)):
             tl.anchors[lemma] = value
+
+
+def _sentence_values(tl: Timeline, exprs: list[DateExpr]) -> list[tuple[DateExpr, YMD | None]]:
+    """What each expression of the sentence resolves to: as resolve left it,
+    or, before resolve ran, by resolving them in order on a copy of the timeline."""
+    if any(e.value is not None for e in exprs):
+        return [(e, e.value) for e in exprs]
+    scratch = replace(tl, anchors=dict(tl.anchors))
+    values = []
+    for e in exprs:
+        span = _resolve_and_advance(e, scratch)
+        values.append((e, span[0] if span else None))
+    return values
 
 
 def _gap(span: tuple[int, int], expr: DateExpr, sentence_start: int) -> int:

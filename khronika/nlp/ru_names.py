@@ -58,6 +58,12 @@ def _morph():
     return pymorphy3.MorphAnalyzer()
 
 
+@functools.lru_cache(maxsize=100_000)
+def parses(word: str) -> tuple:
+    """pymorphy's parses of one word, cached: names repeat across a corpus."""
+    return tuple(_morph().parse(word))
+
+
 def _cap(word: str) -> str:
     return "-".join(part[:1].upper() + part[1:] for part in word.split("-"))
 
@@ -129,7 +135,7 @@ def _surname_readings(word: str) -> list[Reading]:
             if w[-1] not in _VOWELS:
                 add(w, w, None, _ALL, 0.5)        # a woman's fixed form: Козак, Шевчук
     # Dictionary surnames (pymorphy knows Смирнов, Путин, Козак) confirm a reading.
-    known = {(fold(p.normal_form), "m" if "masc" in p.tag else "f") for p in _morph().parse(w)
+    known = {(fold(p.normal_form), "m" if "masc" in p.tag else "f") for p in parses(w)
              if "Surn" in p.tag}
     if known:
         out = [r if (r.base, r.gender) not in known and (r.base, "m") not in known
@@ -141,7 +147,7 @@ def _surname_readings(word: str) -> list[Reading]:
 
 def _pymorphy_readings(word: str, grammeme: str) -> list[Reading]:
     out = []
-    for p in _morph().parse(word):
+    for p in parses(word):
         if grammeme not in p.tag or "sing" not in p.tag or p.tag.case is None:
             continue
         gender = "f" if "femn" in p.tag else "m"
@@ -238,12 +244,17 @@ def is_initial(token: str) -> bool:
 
 
 def _looks_like_first_name(token: str) -> bool:
-    return any("Name" in p.tag for p in _morph().parse(token)) or "-" in token
+    return any("Name" in p.tag for p in parses(token)) or "-" in token
 
 
 def analyse(tokens: list[str], case_hint: frozenset | None = None,
             gender_hint: str | None = None) -> NameAnalysis | None:
     """The nominative reading of one name mention, given as its word tokens."""
+    return _analyse(tuple(tokens), case_hint, gender_hint)
+
+
+@functools.lru_cache(maxsize=50_000)
+def _analyse(tokens: tuple, case_hint: frozenset | None, gender_hint: str | None) -> NameAnalysis | None:
     words = [t for t in tokens if t not in (".",)]
     if not words:
         return None
@@ -320,8 +331,8 @@ def analyse(tokens: list[str], case_hint: frozenset | None = None,
 
 def _only_first_name(word: str) -> bool:
     """A lone token that is a first name and nothing else (no surname reading in a dictionary)."""
-    parses = _morph().parse(word)
-    return any("Name" in p.tag for p in parses[:1]) and not any("Surn" in p.tag for p in parses)
+    found = parses(word)
+    return any("Name" in p.tag for p in found[:1]) and not any("Surn" in p.tag for p in found)
 
 
 def nominative_for(analysis: NameAnalysis, gender: str) -> NameAnalysis:
