@@ -725,6 +725,7 @@ def _repeated_paragraphs(paragraphs: list[str], doomed: set[int]) -> set[int]:
     repeated: set[int] = set()
     seen: set[str] = set()
     for i, paragraph in enumerate(paragraphs):
+        # A repeated short line ("***", a name as a subheading) is no sign of scraping.
         if i in doomed or len(paragraph.split()) < _MIN_SHARED_RUN:
             continue
         if paragraph in seen:
@@ -895,5 +896,5 @@ def _content_stem(word: str) -> str | None:
 
 @lru_cache(maxsize=1)
 def _morph():
-    import pymorphy3     # loaded on first use: most readers never need it
+    import pymorphy3     # loaded on first use: most texts are decided without it
     return pymorphy3.MorphAnalyzer()

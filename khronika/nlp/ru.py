@@ -1036,7 +1036,8 @@ def extract(document: Document) -> DocumentExtraction:
     _describe(sents, persons)
     _attach_mentions(sents, persons, spans)
 
-    timeline = ru_dates.infer_frame(text, document.published)
+    all_dates = ru_dates.find_dates(text)          # one scan of the whole text
+    timeline = ru_dates.infer_frame(text, document.published, all_dates)
     events: list[EventMention] = []
     custody: set[str] = set()
     last_removal: dict[str, str] = {}
@@ -1044,13 +1045,13 @@ def extract(document: Document) -> DocumentExtraction:
     carried_persons: set[str] = set()
     prev_paragraph = -1
     for sent in sents:
-        exprs = ru_dates.find_dates(sent.text)
+        exprs = [e for e in all_dates if sent.start <= e.start and e.end <= sent.end]
         dated = []
         for e in exprs:
             iso = ru_dates.resolve(e, timeline)
             if iso:
-                dated.append((sent.start + e.start, iso, e.text))
-        ru_dates.note_anchor(sent.text, timeline, exprs)
+                dated.append((e.start, iso, e.text))
+        ru_dates.note_anchor(sent.text, timeline, exprs, sentence_start=sent.start)
         sent_persons = {p for m in sent.mentions for p in m.persons}
         if sent.paragraph != prev_paragraph:
             # A new paragraph keeps the narrative date only while it stays with the same people.

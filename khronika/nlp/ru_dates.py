@@ -529,7 +529,7 @@ _FIXED_PHRASES: list[tuple[str, str, dict | None]] = [
 def _build_fixed(m: re.Match) -> DateExpr | None:
     index = int(m.lastgroup[len("phrase"):])
     _, kind, offset = _FIXED_PHRASES[index]
-    return _expr(m, kind, offset=dict(offset) if offset else None, preposition=None)
+    return _expr(m, kind, offset=dict(offset) if offset else None)
 
 
 def _build_weekday(m: re.Match) -> DateExpr | None:
