@@ -55,6 +55,10 @@ def _latin_key(word: str) -> str:
     return re.sub(r"[^a-z-]", "", s)
 
 
+def _is_initial(first: str | None) -> bool:
+    return bool(first) and (first.endswith(".") or len(first) == 1)
+
+
 def first_name_key(first: str | None) -> str | None:
     if not first:
         return None
@@ -106,7 +110,7 @@ def resolve(extractions: list[DocumentExtraction], known: list[Person] | None = 
         for pm in ex.persons:
             first, surname = _split_name(pm)
             fkey, skey = first_name_key(first), surname_key(surname)
-            if fkey is None or len(fkey) <= 1:
+            if fkey is None or _is_initial(first):
                 pending_surname_only.append((ex.document.id, pm))
                 continue
             target = next((c for c in by_surname.get(skey or "", [])
