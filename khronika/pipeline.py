@@ -9,7 +9,7 @@ import multiprocessing
 import os
 import sys
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Iterable, Iterator
 
 from .documents import read_paths
@@ -56,10 +56,22 @@ def iter_extractions(docs: list[Document], jobs: int = 1, progress: bool = False
     pool = pool or _pool(jobs)
     try:
         chunk = max(1, min(16, len(docs) // (jobs * 4) or 1))
-        yield from _progress(pool.map(extract_document, docs, chunksize=chunk), len(docs), progress, "extract")
+        # Workers get the text without the raw snapshot and send back no document:
+        # the parent already holds both, and pickling them twice costs a tenth of a core.
+        light = (replace(d, raw=b"") for d in docs)
+        results = pool.map(_extract_detached, light, chunksize=chunk)
+        for doc, ex in zip(docs, _progress(results, len(docs), progress, "extract")):
+            ex.document = doc
+            yield ex
     finally:
         if own:
             pool.shutdown()
+
+
+def _extract_detached(document: Document) -> DocumentExtraction:
+    extraction = extract_document(document)
+    extraction.document = None
+    return extraction
 
 
 def extract_documents(docs: list[Document], jobs: int = 1, progress: bool = False,

@@ -464,7 +464,8 @@ def test_a_fact_from_two_documents_shows_once_with_both_sources(same_fact_twice)
 
 # ---------------------------------------------------------------- 6. persons
 
-PERSON_LINE = re.compile(r"^(?P<id>\S+)\s+(?P<role>[a-z]+)\s+(?P<name>.+?) / (?P<latin>.*?)\s+\((?P<n>\d+) events?\)")
+PERSON_LINE = re.compile(
+    r"^(?P<id>\S+)\s+(?P<role>[a-z]+)\s+(?P<name>.+?) / (?P<latin>.*?)\s+\((?P<n>\d+) events?\)")
 
 
 @pytest.fixture(scope="module")

@@ -553,35 +553,40 @@ class _Trigger:
     negative: bool = False     # the phrase itself is negative ("нет связи")
 
 
+# Phrase triggers by the lemma of their first word: one dictionary look-up per token.
+_PHRASES_BY_FIRST: dict[str, list[int]] = {}
+for _index, _phrase in enumerate(PHRASE_TRIGGERS):
+    for _first in _phrase[0][0]:
+        _PHRASES_BY_FIRST.setdefault(_first, []).append(_index)
+
+
 def _find_triggers(sent: Sent) -> list[_Trigger]:
     toks = sent.toks
+    for t in toks:
+        _as_verb(t)
     lemmas = [t.lemma for t in toks]
     found: list[_Trigger] = []
     consumed: set[int] = set()
-    for steps, gap, etype, slot, conf in PHRASE_TRIGGERS:
-        for start in range(len(toks)):
-            if lemmas[start] not in steps[0]:
-                continue
-            positions = [start]
-            ok = True
-            for step in steps[1:]:
-                nxt = next((p for p in range(positions[-1] + 1, min(len(toks), positions[-1] + gap + 2))
-                            if lemmas[p] in step), None)
-                if nxt is None:
-                    ok = False
-                    break
-                positions.append(nxt)
-            if not ok:
-                continue
-            negative = lemmas[start] in ("не", "нет")
-            trigger_at = positions[1] if negative else start
-            found.append(_Trigger(trigger_at, positions[-1], etype, slot, conf,
-                                  " ".join(toks[p].text for p in positions), negative))
-            consumed.update(positions)
+    starts = sorted((n, start) for start, lemma in enumerate(lemmas) for n in _PHRASES_BY_FIRST.get(lemma, ()))
+    for n, start in starts:
+        steps, gap, etype, slot, conf = PHRASE_TRIGGERS[n]
+        positions = [start]
+        for step in steps[1:]:
+            nxt = next((p for p in range(positions[-1] + 1, min(len(toks), positions[-1] + gap + 2))
+                        if lemmas[p] in step), None)
+            if nxt is None:
+                break
+            positions.append(nxt)
+        if len(positions) < len(steps):
+            continue
+        negative = lemmas[start] in ("не", "нет")
+        trigger_at = positions[1] if negative else start
+        found.append(_Trigger(trigger_at, positions[-1], etype, slot, conf,
+                              " ".join(toks[p].text for p in positions), negative))
+        consumed.update(positions)
     for k, t in enumerate(toks):
         if k in consumed:
             continue
-        _as_verb(t)
         if t.pos in ("VERB", "AUX") and t.lemma in VERB_TRIGGERS:
             etype, slot, conf = VERB_TRIGGERS[t.lemma]
             if t.feats.get("VerbForm") == "Part" and t.feats.get("Variant") != "Short":
@@ -976,6 +981,9 @@ def _term_years(sent: Sent, tr: _Trigger) -> float | None:
 
 
 def _place(sent: Sent, tr: _Trigger) -> str | None:
+    lo, hi = _clause_bounds(sent.toks, tr.i)
+    if any(t.lemma == "родина" for t in sent.toks[lo:hi]):
+        return "Россия"        # "разыскиваемых на родине": these are Russian exiles' cases
     after = [loc for loc in sent.locs if loc[0] > tr.i]
     before = [loc for loc in sent.locs if loc[1] <= tr.i]
     pick = (after[0] if after else before[-1] if before else None)
