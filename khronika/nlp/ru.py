@@ -980,10 +980,10 @@ def _term_years(sent: Sent, tr: _Trigger) -> float | None:
     return None
 
 
-def _place(sent: Sent, tr: _Trigger) -> str | None:
+def _place(sent: Sent, tr: _Trigger, home: str | None = None) -> str | None:
     lo, hi = _clause_bounds(sent.toks, tr.i)
-    if any(t.lemma == "родина" for t in sent.toks[lo:hi]):
-        return "Россия"        # "разыскиваемых на родине": these are Russian exiles' cases
+    if home and any(t.lemma == "родина" for t in sent.toks[lo:hi]):
+        return home            # "разыскиваемых на родине" in a text about Russian exiles
     after = [loc for loc in sent.locs if loc[0] > tr.i]
     before = [loc for loc in sent.locs if loc[1] <= tr.i]
     pick = (after[0] if after else before[-1] if before else None)
@@ -1044,6 +1044,7 @@ def extract(document: Document) -> DocumentExtraction:
     _describe(sents, persons)
     _attach_mentions(sents, persons, spans)
 
+    home = "Россия" if re.search(r"\bРосси[ияю]", text) else None
     all_dates = ru_dates.find_dates(text)          # one scan of the whole text
     timeline = ru_dates.infer_frame(text, document.published, all_dates)
     events: list[EventMention] = []
@@ -1101,7 +1102,7 @@ def extract(document: Document) -> DocumentExtraction:
                     custody.add(person)
                 events.append(EventMention(
                     person=person, type=etype, evidence=sent.text, document=document.id,
-                    date=date, date_text=date_text, place=_place(sent, tr), charge=charge,
+                    date=date, date_text=date_text, place=_place(sent, tr, home), charge=charge,
                     term_years=term, confidence=round(min(0.95, tr.confidence * fit), 2),
                     start=sent.start, end=sent.end, trigger=tr.words))
             carried_persons = set(patients)
