@@ -64,7 +64,7 @@ def _subjects(store, name: str | None):
 
 def cmd_timeline(args) -> int:
     from .store import open_store
-    from .views import format_date
+    from .views import event_label, format_date
     with open_store(args.db) as store:
         persons = _subjects(store, args.name)
         if not persons:
@@ -80,7 +80,7 @@ def cmd_timeline(args) -> int:
             for fact in facts:
                 where = f" — {fact.place}" if fact.place else ""
                 charge = f" [{fact.charge}]" if fact.charge else ""
-                print(f"  {format_date(fact.date):<16} {fact.type}{charge}{where}")
+                print(f"  {format_date(fact.date):<16} {event_label(fact.type)}{charge}{where}")
                 for src in fact.sources:
                     print(f"      «{_short(src.evidence)}» — {src.location}")
     return EXIT_OK

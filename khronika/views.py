@@ -25,3 +25,21 @@ def format_date(iso: str | None) -> str:
         return f"{int(parts[2][:2])} {MONTHS_RU_GEN[month - 1]} {parts[0]}"
     except (ValueError, IndexError):
         return iso
+
+
+# Event types as a Russian-speaking monitor reads them in a timeline.
+EVENT_LABELS_RU = {
+    "fled": "покинул(а) страну", "wanted": "объявлен(а) в розыск", "detained": "задержание",
+    "arrested": "арест / под стражей", "charged": "обвинение", "extradition_requested": "запрос об экстрадиции",
+    "extradition_approved": "экстрадиция одобрена", "extradition_denied": "в экстрадиции отказано",
+    "extradited": "экстрадирован(а)", "deportation_ordered": "решение о депортации",
+    "deported": "депортирован(а)", "handed_over": "передан(а) властям страны происхождения",
+    "transferred": "этапирован(а) / переведён(а)", "entry_refused": "отказ во въезде",
+    "asylum_applied": "запрос убежища", "asylum_denied": "в убежище отказано",
+    "asylum_granted": "убежище предоставлено", "released": "освобождение", "sentenced": "приговор",
+    "appeal_filed": "апелляция", "escaped": "побег", "disappeared": "исчезновение",
+}
+
+
+def event_label(event_type: str) -> str:
+    return f"{EVENT_LABELS_RU.get(event_type, event_type)} ({event_type})"

@@ -113,8 +113,8 @@ def person_block(blocks: list[dict], name: str) -> dict:
 
 
 def fact_type(fact_line: str) -> str:
-    """The event type of a fact line: the first snake_case word after the date."""
-    match = re.search(r"\s([a-z]+(?:_[a-z]+)*)\b", " " + fact_line)
+    """The event type of a fact line: the contract's name in parentheses after the Russian label."""
+    match = re.search(r"\(([a-z]+(?:_[a-z]+)*)\)", fact_line)
     return match.group(1) if match else ""
 
 

@@ -919,13 +919,18 @@ def _charge(sent: Sent, tr: _Trigger) -> str | None:
                 return CHARGE_VERBS[verb.lemma]
             continue
         words = []
-        for x in toks[k + 1: k + 6]:
+        for x in toks[k + 1: k + 9]:
             if x.text in "“”«»\"'":
                 continue
-            if x.pos in ("ADJ", "NOUN", "NUM") or (words and x.pos == "ADP" and x.low in ("от",)):
+            # "участии в незаконном вооружённом формировании": one complement after the head
+            if x.pos in ("ADJ", "NOUN", "NUM") or (
+                    words and x.pos == "ADP" and x.low in ("от", "в", "на", "против")
+                    and any(w.pos == "NOUN" for w in words) and not any(w.pos == "ADP" for w in words)):
                 words.append(x)
             else:
                 break
+        while words and words[-1].pos == "ADP":
+            words.pop()
         head = next((x for x in words if x.pos == "NOUN"), None)
         if head is None or head.lemma in _NOT_A_CHARGE:
             continue
