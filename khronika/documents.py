@@ -31,6 +31,7 @@ from charset_normalizer import from_bytes
 from trafilatura import bare_extraction
 from trafilatura.xml import xmltotxt
 
+from . import language as _lang   # (as: `language` is a field name everywhere here)
 from .model import Document, ReadFailure
 
 DEFAULT_MAX_BYTES = 25 * 2**20
@@ -247,6 +248,12 @@ def _make_document(path: str, raw: bytes, text: str, fields: _Fields, media_type
     published = normalize_published(fields.published)
     if published is None and not _blank(fields.published):
         meta["published_text"] = str(fields.published)   # kept for a human; not a usable date
+    languages = _lang.analyse(cleaned)
+    if languages.mixed:
+        # A page mixing languages (an English article quoting a Russian
+        # paragraph): which paragraph is in which, as [start, end, language]
+        # in `text` offsets; language None for a paragraph too short to tell.
+        meta["paragraph_languages"] = [list(paragraph) for paragraph in languages.paragraphs]
     digest = hashlib.sha256(raw).hexdigest()
     return Document(
         id=digest[:16],
@@ -259,7 +266,7 @@ def _make_document(path: str, raw: bytes, text: str, fields: _Fields, media_type
         url=_optional_str(fields.url),
         source=_optional_str(fields.source),
         published=published,
-        language=_language_code(fields.language) or detect_language(cleaned),
+        language=_language_code(fields.language) or languages.language,
         media_type=media_type,
         meta=meta,
         removed=removed,
@@ -273,26 +280,12 @@ def _language_code(value: object) -> str | None:
 
 
 def detect_language(text: str) -> str | None:
-    """Guess the language from the script: "ru" for Cyrillic, "en" for Latin.
+    """The language of `text` (ISO 639-1), None when there is too little text to tell.
 
-    A stand-in for a real detector; returns None when there are too few letters
-    to tell or neither script dominates.
+    See khronika.language.detect: lingua-language-detector, with a guess from
+    the script (Cyrillic "ru", Latin "en") where lingua is not installed.
     """
-    cyrillic = latin = 0
-    for char in text:
-        if char.isalpha():
-            if "\u0400" <= char <= "\u04ff":
-                cyrillic += 1
-            elif char.isascii():
-                latin += 1
-    letters = cyrillic + latin
-    if letters < 16:
-        return None
-    if cyrillic > letters * 0.6:
-        return "ru"
-    if latin > letters * 0.6:
-        return "en"
-    return None
+    return _lang.detect(text)
 
 
 # --------------------------------------------------------------------------

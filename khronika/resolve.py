@@ -66,6 +66,24 @@ def first_name_key(first: str | None) -> str | None:
     return _latin_key(_VARIANT_OF.get(f, f))
 
 
+def first_names_agree(a: str, b: str) -> bool:
+    """The same first name in another spelling or script, or its initial:
+    Yulia/Yuliya/Юлия, Aleksandr/Alexander/Олександр, Ю./Юлия."""
+    a, b = a.rstrip("."), b.rstrip(".")
+    if len(a) == 1 or len(b) == 1:
+        return _latin_key(a)[:1] == _latin_key(b)[:1]
+    ka, kb = first_name_key(a), first_name_key(b)
+    return ka == kb or _close(ka, kb)
+
+
+def _close(a: str | None, b: str | None) -> bool:
+    """One edit apart on the loose key (aleksandr/aleksander), never across initials."""
+    if not a or not b or abs(len(a) - len(b)) > 1 or a[0] != b[0] or min(len(a), len(b)) < 5:
+        return False
+    import difflib
+    return difflib.SequenceMatcher(None, a, b).ratio() >= 0.88
+
+
 def surname_key(surname: str | None) -> str | None:
     return _latin_key(surname) if surname else None
 
@@ -114,7 +132,7 @@ def resolve(extractions: list[DocumentExtraction], known: list[Person] | None = 
                 pending_surname_only.append((ex.document.id, pm))
                 continue
             target = next((c for c in by_surname.get(skey or "", [])
-                           if c.first == fkey or c.first is None), None)
+                           if c.first == fkey or c.first is None or _close(c.first, fkey)), None)
             if target is None:
                 target = add_cluster((fkey, skey))
             elif target.first is None:
@@ -161,7 +179,11 @@ def _merge(c: _Cluster) -> Person:
     if c.known is not None:
         name = c.known.name
     else:
+        # The Cyrillic form when a Russian report names the person: it is the
+        # name in the person's own language, and the romanization follows from it.
         pool = full or names
+        cyrillic = [n for n in pool if re.search(r"[А-Яа-яЁё]", n)]
+        pool = cyrillic or pool
         name = max(sorted(set(pool)), key=lambda n: (pool.count(n), len(n)))
     aliases: list[str] = list(c.known.aliases) if c.known else []
     for _, pm in c.mentions:
@@ -177,8 +199,6 @@ def _merge(c: _Cluster) -> Person:
     gender = next((pm.gender for _, pm in c.mentions if pm.gender), c.known.gender if c.known else None)
     pid = c.known.id if c.known else person_id(c.key[0], c.key[1])
     latin = romanize(name)
-    if latin not in aliases and latin != name:
-        pass
     return Person(id=pid, name=name, name_latin=latin, aliases=sorted(aliases), role=role,
                   gender=gender, attributes=attributes)
 
