@@ -19,7 +19,7 @@ from .translit import romanize
 # First names that are one name in another spelling or language.
 _FIRST_NAME_VARIANTS = [
     {"александр", "олександр", "aleksandr", "alexander", "oleksandr", "alexandr", "oleksandr"},
-    {"алексей", "олексій", "aleksei", "alexei", "alexey", "aleksey", "oleksii"},
+    {"алексей", "олексій", "олексий", "aleksei", "alexei", "alexey", "aleksey", "oleksii", "oleksiy"},
     {"юлия", "юлія", "yulia", "yuliya", "julia", "iuliia"},
     {"семен", "семён", "semyon", "semen", "semion"},
     {"федор", "фёдор", "fyodor", "fedor", "fiodor"},
@@ -52,6 +52,8 @@ def _latin_key(word: str) -> str:
                  ("ya", "ia"), ("yo", "e"), ("j", "i"), ("y", "i"), ("w", "v"), ("x", "ks"), ("ou", "u")):
         s = s.replace(a, b)
     s = re.sub(r"(.)\1+", r"\1", s)
+    # Г is written G (Russian) or H (Ukrainian, Turkish court papers): Gasanbekov = Hasanbekov.
+    s = s.replace("h", "g")
     return re.sub(r"[^a-z-]", "", s)
 
 

@@ -378,8 +378,8 @@ than in any year since 2022.
 """
 
 # Sentence ends, except after abbreviations and initials ("Sept. 21", "U.S.").
-_SENTENCE_END = re.compile(r"(?<!\b[A-Z][a-z])(?<!\b[A-Z][a-z]{2})(?<!\bSept)(?<!\b[A-Z])[.!?]\s+(?=[A-Z\"“])"
-                           r"|\n\s*\n")
+_SENTENCE_END = re.compile(r"(?<!\b[A-Z][a-z])(?<!\b[A-Z][a-z]{2})(?<!\bSept)(?<!\b[A-Z])"
+                           r"[.!?]\s+(?=[A-Z\"“])|\n\s*\n")
 
 
 def sentences(text: str) -> list[tuple[int, int]]:

@@ -172,15 +172,10 @@ def _month_number(word: str) -> int:
 
 
 def _is_month(m: re.Match, group: str, text: str) -> bool:
-    """Whether the month word of `group` is a month: an ambiguous one only
-    capitalised, an abbreviation without its dot only beside a day or year."""
+    """Whether the word of `group` (if any) is a month: "May", "March" and
+    "August" only capitalised in the original text."""
     word = m.group(group)
-    if word is None:
-        return True
-    word = word.lower()
-    if word in _AMBIGUOUS_MONTHS and not text[m.start(group)].isupper():
-        return False
-    return True
+    return word is None or word.lower() not in _AMBIGUOUS_MONTHS or text[m.start(group)].isupper()
 
 
 def _bare_abbreviation(word: str | None) -> bool:
@@ -245,6 +240,7 @@ def _unit_of(word: str) -> tuple[str, float]:
         return "months", 18
     if w.startswith("hour"):
         return "days", 1 / 24
+    # weeks are counted in days, as ru_dates counts them: "a week later" keeps the day
     if w == "fortnight":
         return "days", 14
     if w.startswith("week"):

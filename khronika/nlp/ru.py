@@ -164,6 +164,13 @@ def _person_spans(doc, sents: list[Sent]) -> list[_Span]:
             if len(words) == 1 and _common_word(words[0]):
                 continue      # "Чеченцу, бежавшему в Турцию": a capitalised noun, not a name
             spans.append(_Span(ns.start, ns.stop, sent.index, idx[0], idx[-1] + 1, words))
+            # "Мурад и Аминат Гасанбековы": the first name before "и" shares the family name.
+            k = idx[0]
+            if len(words) == 2 and re.search(r"(ов|ев|ин|ын)(ы|ых|ыми)$", words[-1]) and k >= 2 \
+                    and sent.toks[k - 1].low == "и" and sent.toks[k - 2].text[:1].isupper() \
+                    and ru_names.first_name_readings(sent.toks[k - 2].text):
+                t = sent.toks[k - 2]
+                spans.append(_Span(t.start, t.end, sent.index, k - 2, k - 1, [t.text, words[-1]]))
     return spans
 
 
@@ -174,16 +181,25 @@ def _agreement(toks: list[Tok], s: _Span) -> str | None:
     """The gender a neighbouring word shows for a name in the nominative: the
     verb right after it, or "которая/который" after a comma."""
     k = s.j
+    # "Аминат Гасанбекову не задерживали: в 2024 году она уехала" — the next
+    # personal pronoun in the sentence, with no other name between.
+    for n in range(k, min(len(toks), k + 12)):
+        if toks[n].pos == "PROPN" and toks[n].text[:1].isupper():
+            break
+        if toks[n].low in ("он", "она") and toks[n].feats.get("Case") == "Nom":
+            return "m" if toks[n].low == "он" else "f"
     if k < len(toks) and toks[k].text == "," and k + 1 < len(toks) and toks[k + 1].lemma == "который":
         return _GENDER_FEAT.get(toks[k + 1].feats.get("Gender"))
-    if k < len(toks) and toks[k].pos in ("VERB", "AUX") and toks[k].feats.get("Tense") == "Past":
+    # "Шевчук провела": the verb after a subject — not after a genitive
+    # ("депортация Качкуркина была оформлена" agrees with "депортация").
+    governed = s.i > 0 and toks[s.i - 1].pos in ("NOUN", "ADP", "ADJ", "NUM")
+    if k < len(toks) and toks[k].pos in ("VERB", "AUX") and toks[k].feats.get("Tense") == "Past" and not governed:
         if toks[k].feats.get("Number") == "Sing":
             return _GENDER_FEAT.get(toks[k].feats.get("Gender"))
-    if s.i > 0 and toks[s.i - 1].pos in ("VERB", "AUX") and toks[s.i - 1].feats.get("Tense") == "Past" \
-            and toks[s.i - 1].feats.get("Number") == "Sing" and toks[s.i - 1].feats.get("Voice") != "Pass":
-        # "...провела Шевчук": inversion, still the subject when no object intervenes
-        return _GENDER_FEAT.get(toks[s.i - 1].feats.get("Gender")) if s.analysis and \
-            "nomn" in frozenset().union(*[v[3] for v in s.analysis.alternatives.values()]) else None
+    # "— сказала Аминат": a quote's attribution puts the verb first.
+    if s.i > 0 and toks[s.i - 1].lemma in SPEECH_VERBS and toks[s.i - 1].feats.get("Tense") == "Past" \
+            and toks[s.i - 1].feats.get("Number") == "Sing":
+        return _GENDER_FEAT.get(toks[s.i - 1].feats.get("Gender"))
     return None
 
 
@@ -369,6 +385,7 @@ def _settle_gender(person: _Person) -> None:
     name weighs double), plus the agreement the sentence shows ("Шевчук
     провела", "Шевчук, которая писала")."""
     votes = {"m": 0.0, "f": 0.0}
+    agreement = {"m": 0, "f": 0}
     for s in person.spans:
         alts = s.analysis.alternatives
         weight = 2.0 if s.analysis.first else 1.0
@@ -379,7 +396,11 @@ def _settle_gender(person: _Person) -> None:
             other = "f" if best == "m" else "m"
             votes[best] += min(1.0, alts[best][4] - alts[other][4]) * weight
         if s.agreement:
-            votes[s.agreement] += 1.0
+            agreement[s.agreement] += 1
+    # Grammar outranks the dictionary: a name the dictionary calls masculine
+    # ("Аминат") is a woman's when the text says "сказала Аминат", "она уехала".
+    if any(agreement.values()) and not all(agreement.values()):
+        votes = {g: (1.0 if agreement[g] else 0.0) for g in votes}
     person.gender = max(votes, key=lambda g: votes[g]) if any(votes.values()) else None
     for s in person.spans:
         if person.gender:

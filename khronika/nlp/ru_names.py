@@ -106,6 +106,12 @@ def _surname_readings(word: str) -> list[Reading]:
         stem = w[: -len(end)]
         if w.endswith(end) and stem.endswith(_POSSESSIVE) and len(stem) > 3:
             add(stem, stem + "а", None, cases, 1.0)
+    # A family in the plural ("Мурад и Аминат Гасанбековы"): each member takes
+    # the singular of their own gender.
+    for end, cases in (("ы", {"nomn", "accs"}), ("ых", {"gent", "accs", "loct"}), ("ыми", {"ablt"})):
+        stem = w[: -len(end)]
+        if w.endswith(end) and stem.endswith(_POSSESSIVE) and len(stem) > 3:
+            add(stem, stem + "а", cases, cases, 0.5)
     # Adjectival type: Нарский / Нарская / Нарскую, Навальный / Навального.
     for end, cases in _ADJ_M.items():
         if w.endswith(end) and len(w) - len(end) >= 3:
@@ -214,8 +220,9 @@ def first_name_readings(word: str) -> tuple[Reading, ...]:
     # Foreign first names are often left undeclined ("задержали Айхал Аммосова"):
     # a last-resort reading that keeps the written form in every case.
     w = word.lower()
-    fixed = [Reading(_cap(w), "m", _ALL, 0.05, w)] if w[-1] not in _VOWELS else \
-        [Reading(_cap(w), g, _ALL, 0.05, w) for g in ("m", "f")]
+    # Consonant-final names are mostly men's, but not all (Аминат, Айгуль, Зейнаб).
+    fixed = [Reading(_cap(w), "m", _ALL, 0.05, w), Reading(_cap(w), "f", _ALL, 0.02, w)] \
+        if w[-1] not in _VOWELS else [Reading(_cap(w), g, _ALL, 0.05, w) for g in ("m", "f")]
     return tuple(found + fixed)
 
 
