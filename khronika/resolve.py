@@ -188,8 +188,13 @@ def _merge(c: _Cluster) -> Person:
         pool = cyrillic or pool
         name = max(sorted(set(pool)), key=lambda n: (pool.count(n), len(n)))
     aliases: list[str] = list(c.known.aliases) if c.known else []
+    named_in_full = len(name.split()) > 1
     for _, pm in c.mentions:
         for alias in [pm.name, *pm.aliases]:
+            # A bare surname or first name is a fragment, not another name: it would
+            # also name every namesake ("Дьяченко" the consul).
+            if named_in_full and len(alias.split()) == 1:
+                continue
             if alias != name and alias not in aliases:
                 aliases.append(alias)
     roles = [pm.role for _, pm in c.mentions]

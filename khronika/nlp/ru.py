@@ -262,9 +262,18 @@ def _chains(sents: list[Sent], spans: list[_Span]) -> None:
                 b.chain = a.chain
 
 
+_RELATIONS = {"его", "ее", "её", "их", "друг", "друга", "подруга", "подругу", "брат", "брата", "сестра",
+              "сестру", "жена", "жену", "муж", "мужа", "коллега", "коллегу", "сослуживец", "сослуживца",
+              "соратник", "соратника", "партнер", "партнера", "партнёр", "партнёра", "сын", "сына", "дочь",
+              "вместе", "с"}
+
+
 def _is_coordination(between: list[str]) -> bool:
+    """"A и B", "A, B и C", "как A, так и B", "A и его друга B"."""
     allowed = {",", "и", "а", "также", "так", "как", "или", "либо"}
-    return bool(between) and all(w in allowed for w in between) and len(between) <= 4
+    if not between or len(between) > 5 or not ({",", "и", "или", "либо"} & set(between)):
+        return False
+    return all(w in allowed or w in _RELATIONS for w in between)
 
 
 def _analyse_spans(sents: list[Sent], spans: list[_Span]) -> None:
@@ -349,7 +358,10 @@ def _group_persons(spans: list[_Span]) -> list[_Person]:
                     target = p
                     break
         elif candidates:
-            target = candidates[-1]
+            # A surname alone goes to the person the text is about (most mentions so
+            # far), not to a namesake mentioned in passing ("консул Игорь Дьяченко,
+            # однофамилец задержанного").
+            target = max(reversed(candidates), key=lambda p: len(p.spans))
         if target is None:
             target = _Person(local_id=f"p{len(persons) + 1}", key=key, first=first)
             persons.append(target)

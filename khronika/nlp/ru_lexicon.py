@@ -141,6 +141,7 @@ PHRASE_TRIGGERS = [
     ((_s("отказать", "отклонить"), _s("убежище", "беженец", "статус")), 4, "asylum_denied", "dat", 0.8),
     ((_s("предоставить", "дать"), _s("убежище", "статус")), 4, "asylum_granted", "dat", 0.8),
     ((_s("получить"), _s("убежище", "статус")), 4, "asylum_granted", "subj", 0.75),
+    ((_s("признать"), _s("беженец", "беженка")), 3, "asylum_granted", "obj", 0.75),
     # request outcomes whose topic (asylum, extradition) is named nearby
     ((REQUEST, _s("отклонить", "отвергнуть", "отказать")), 5, "request_denied", "gen", 0.7),
     ((REQUEST, _s("удовлетворить", "одобрить")), 5, "request_granted", "gen", 0.7),
