@@ -25,6 +25,18 @@ FLOORS = {
     "tr-asylum-2025.ru.txt": (0.85, 0.90),
     "news-feed-2026.jsonl": (0.85, 0.75),
     "telegram-channel/result.json": (0.90, 0.70),
+    # English reports
+    "en/am-deserters-2025.en.txt": (0.80, 0.70),
+    "en/kz-dubrovin-2025.en.md": (0.75, 0.80),
+    "en/me-zhuravleva-2025.en.md": (0.80, 0.90),
+    "en/uz-tretyakov-2026.en.md": (0.85, 0.85),
+    # the same cases in both languages
+    "mixed/kg-eremeeva-ru-2025.ru.txt": (0.90, 0.90),
+    "mixed/kg-eremeeva-en-2025.en.md": (0.90, 0.90),
+    "mixed/th-dyachenko-ru-2026.ru.txt": (0.85, 0.90),
+    "mixed/th-dyachenko-en-2026.en.md": (0.90, 0.75),
+    "mixed/tr-gasanbekov-ru-2025.ru.txt": (0.85, 0.80),
+    "mixed/tr-gasanbekov-en-2025.en.md": (0.85, 0.90),
 }
 
 

@@ -245,8 +245,9 @@ def _persons(sents: list[Sent], recognizer: PersonRecognizer) -> list[_Person]:
             key = _latin_key(word)
             owners = by_surname.get(key) or [p for p in persons if p.first and _latin_key(p.first) == key
                                              and len(word) > 2]
-            if owners and len(owners) == 1 and word.lower() not in NON_NAME_WORDS:
-                owners[0].spans.append((sent.index, k, k + 1))
+            if owners and word.lower() not in NON_NAME_WORDS:
+                # Namesakes: the person the text is about (most mentions) takes the bare surname.
+                max(reversed(owners), key=lambda p: len(p.spans)).spans.append((sent.index, k, k + 1))
     for p in persons:
         p.spans.sort()
         # A Russian surname's ending outweighs a first name the dictionary reads both ways.
@@ -281,7 +282,7 @@ def _describe(sents: list[Sent], persons: list[_Person]) -> None:
                     if word in TITLE_TO_ROLE:
                         p.role_votes[TITLE_TO_ROLE[word]] = p.role_votes.get(TITLE_TO_ROLE[word], 0) + 1
                         break
-            for word in before + after[1:3]:
+            for word in before + after[1:6]:
                 if word in OCCUPATIONS:
                     p.attributes.setdefault("occupation", word)
                     p.descriptors.add(word)
@@ -361,8 +362,9 @@ def _attach_mentions(sents: list[Sent], persons: list[_Person]) -> None:
                     sent.mentions.append(Mention(k, k + 1, target, case, is_pronoun=True))
             elif tok.low in described and k > 0 and sent.toks[k - 1].low == "the":
                 sent.mentions.append(Mention(k - 1, k + 1, (described[tok.low],), "any", is_pronoun=True))
-            elif tok.low in ("who", "whom", "whose") and k > 1 and sent.toks[k - 1].text == ",":
-                before = next((m for m in sent.mentions if m.j == k - 1 and not m.is_pronoun), None)
+            elif tok.low in ("who", "whom", "whose") and k > 1:
+                # "Eremeeva, a Russian teacher whom a court refused to extradite"
+                before = next((m for m in reversed(sent.mentions) if not m.is_pronoun and k - 7 <= m.j < k), None)
                 if before:
                     case = {"who": "subj", "whom": "obj", "whose": "poss"}[tok.low]
                     sent.mentions.append(Mention(k, k + 1, before.persons, case, is_pronoun=True))
@@ -379,7 +381,7 @@ def _coordinated(between: list[Tok]) -> bool:
     if "and" not in words and "," not in words and "or" not in words:
         return False
     allowed = {",", "and", "or", "his", "her", "their", "the", "a", "also"} | _RELATIONS | OCCUPATIONS
-    return len(words) <= 8 and all(w in allowed or w.isdigit() for w in words) and \
+    return len(words) <= 10 and all(w in allowed or w.isdigit() for w in words) and \
         (words.count(",") <= 3)
 
 
@@ -513,7 +515,8 @@ def _find_patients(sent: Sent, tr: _Trigger, shared: tuple[str, ...] | None) -> 
     if slot == "obj":
         found = pick(right, {"obj", "any"}, 10) or pick(left, {"obj"}, 3)
     elif slot == "subj":
-        found = pick(left, {"subj", "any"}, 12) or pick(right, {"subj", "any"}, 4, (tr.i, hi))
+        found = _client_of_counsel(sent, tr) or pick(left, {"subj", "any"}, 12) or \
+            pick(right, {"subj", "any"}, 4, (tr.i, hi))
     elif slot in ("gen", "against", "with"):
         k = tr.i - 1
         while k >= 0 and toks[k].low in ("the", "planned", "possible", "forced", "swift"):
@@ -526,6 +529,33 @@ def _find_patients(sent: Sent, tr: _Trigger, shared: tuple[str, ...] | None) -> 
     else:
         found = None
     return found or (shared if slot in ("subj", "obj") and shared else ())
+
+
+_COUNSEL = frozenset({"lawyer", "lawyers", "attorney", "attorneys", "counsel", "defence", "defense", "team"})
+
+
+def _client_of_counsel(sent: Sent, tr: _Trigger) -> tuple[str, ...] | None:
+    """"Her lawyer, Milica Radonjić, filed an appeal": the appeal is the client's."""
+    toks = sent.toks
+    lo, _ = _clause_bounds(toks, tr.i)
+    for k in range(max(0, tr.i - 12), tr.i):
+        if toks[k].low in _COUNSEL and k > 0:
+            owner = next((m for m in sent.mentions if m.j == k and (m.case == "poss" or
+                                                                   toks[m.j - 1].low.endswith("'s"))), None)
+            if owner:
+                return _group(sent, owner)
+    return None
+
+
+def _request_topic(sents: list[Sent], sent: Sent) -> str | None:
+    """"the ministry rejected her claim": a claim for what? The nearest topic word."""
+    words = [t.low for t in sent.toks] + ([t.low for t in sents[sent.index - 1].toks] if sent.index else [])
+    for w in words:
+        if w in ("asylum", "refugee", "protection"):
+            return "asylum_denied"
+        if w in ("extradition", "extradite"):
+            return "extradition_denied"
+    return None
 
 
 def _classify_removal(sent: Sent, tr: _Trigger, etype: str) -> str:
@@ -602,6 +632,8 @@ def extract(document: Document, recognizer: PersonRecognizer | None = None) -> D
     events: list[EventMention] = []
     carried: tuple[str | None, str | None] = (None, None)
     carried_persons: set[str] = set()
+    topic: tuple[str, ...] = ()
+    topic_sent = -10
     prev_paragraph = -1
     for sent in sents:
         exprs = [e for e in all_dates if sent.start <= e.start and e.end <= sent.end]
@@ -621,10 +653,17 @@ def extract(document: Document, recognizer: PersonRecognizer | None = None) -> D
             if _is_unreal(sent, tr):
                 continue
             patients = _find_patients(sent, tr, shared)
+            if not patients and tr.slot == "gen" and not sent.mentions and topic_sent >= sent.index - 2:
+                # "Russia sent a formal extradition request in April": the case the text is on.
+                patients = topic
             if not patients:
                 continue
             shared = patients
             etype = _classify_removal(sent, tr, tr.type)
+            if etype == "request_denied":
+                etype = _request_topic(sents, sent)
+                if etype is None:
+                    continue
             date, date_text = _event_date(sent, tr, dated)
             if date is None and carried[0]:
                 date, date_text = carried
@@ -640,6 +679,7 @@ def extract(document: Document, recognizer: PersonRecognizer | None = None) -> D
                     term_years=_term_years(sent, tr) if etype == "sentenced" else None,
                     confidence=round(tr.confidence, 2), start=sent.start, end=sent.end, trigger=tr.words))
             carried_persons = set(patients)
+            topic, topic_sent = patients, sent.index
         if dated and not any(e.start == sent.start for e in events):
             carried = (dated[-1][1], dated[-1][2])
             carried_persons = sent_persons or carried_persons
