@@ -60,11 +60,22 @@ def find_article() -> Path:
     sys.exit("bench: sample article not found in: " + ", ".join(str(p) for p in CANDIDATES))
 
 
-def make_documents(path: Path, size_mb: float):
+def english_articles() -> tuple[Path, str]:
+    """The bundled English reports, joined: the English side of the benchmark."""
+    folder = ROOT / "corpus" / "en"
+    paths = sorted(folder.glob("*.en.*"))
+    if not paths:
+        sys.exit(f"bench: no English reports in {folder}")
+    from khronika.documents import read_paths
+    texts = [d.text for d in read_paths(paths) if hasattr(d, "text")]
+    return folder, "\n\n".join(texts)
+
+
+def make_documents(path: Path, size_mb: float, text: str | None = None, language: str = "ru"):
     """Documents of the article's size, >= size_mb in all, each with a counter line."""
     from khronika.model import Document
 
-    article = path.read_text(encoding="utf-8").rstrip("\n")
+    article = (text if text is not None else path.read_text(encoding="utf-8")).rstrip("\n")
     captured = datetime.now(UTC).replace(microsecond=0).isoformat()
 
     def doc(i: int, label: str):
@@ -72,17 +83,17 @@ def make_documents(path: Path, size_mb: float):
         raw = text.encode("utf-8")
         sha = hashlib.sha256(raw).hexdigest()
         return Document(id=sha[:16], path=f"{path}#{label}", text=text, sha256=sha,
-                        captured_at=captured, raw=raw, title=None, language="ru",
+                        captured_at=captured, raw=raw, title=None, language=language,
                         media_type="text/plain")
 
     target = int(size_mb * MB)
     docs, total, i = [], 0, 0
     while total < target:
         i += 1
-        d = doc(i, f"Копия {i}.")
+        d = doc(i, f"Копия {i}." if language == "ru" else f"Copy {i}.")
         docs.append(d)
         total += len(d.raw)
-    warm = [doc(-k, f"Прогрев {k}.") for k in range(1, 9)]
+    warm = [doc(-k, f"Прогрев {k}." if language == "ru" else f"Warm-up {k}.") for k in range(1, 9)]
     return docs, warm, total
 
 
@@ -308,8 +319,21 @@ def main(argv=None) -> int:
     # CPU counts the parent, plus the workers when their pool ended within the timing.
     rows.append(("khronika extract, 2 processes", t2, c2, kb / t2))
 
+    # English: no bare-library baseline exists (no English NER ships offline),
+    # so its throughput is reported beside the Russian one, same machine, same run.
+    en_folder, en_text = english_articles()
+    en_docs, en_warm, en_total = make_documents(en_folder, size_mb, en_text, language="en")
+    en_kb = en_total / 1024
+    t_en1, c_en1 = run_khronika(pipeline, en_docs, en_warm, jobs=1)
+    rows.append(("khronika extract EN, 1 process", t_en1, c_en1, en_kb / t_en1))
+    t_en2, c_en2 = run_khronika(pipeline, en_docs, en_warm, jobs=2)
+    rows.append(("khronika extract EN, 2 processes", t_en2, c_en2, en_kb / t_en2))
+    close_pools(pipeline)
+
     tree_mb, self_mb, child_mb, sampled_mb = peak_tree_rss_mb(2, sampler.peak_kb)
     print_table(rows, nat)
+    print(f"english_kbs_1proc={en_kb / t_en1:.1f} english_kbs_2proc={en_kb / t_en2:.1f} "
+          f"russian_kbs_1proc={kb / t1:.1f} russian_kbs_2proc={kb / t2:.1f}")
     print(f"peak RSS: parent {self_mb:.0f} MB, largest reaped worker {child_mb:.0f} MB, "
           f"sampled tree during jobs=2 {sampled_mb:.0f} MB -> whole tree {tree_mb:.0f} MB")
     r1, r2 = (kb / t1) / nat, (kb / t2) / nat

@@ -29,7 +29,9 @@ def cmd_extract(args) -> int:
     else:
         names = {p["id"]: p for p in result["persons"]}
         for doc in result["documents"]:
-            print(f"# {doc['path']}  ({doc['language']}, {doc['published'] or 'frame ' + str(doc['frame'])})")
+            when = doc['published'] or 'frame ' + str(doc['frame'])
+            note = f" — {doc['note']}" if doc.get("note") else ""
+            print(f"# {doc['path']}  ({doc['language']}, {when}){note}")
         for pid, person in names.items():
             events = [e for e in result["events"] if e["person"] == pid]
             print(f"\n{person['name']} ({person['name_latin']}) — {person['role']}")
@@ -45,8 +47,11 @@ def cmd_ingest(args) -> int:
         report = ingest(args.paths, store, jobs=args.jobs, progress=True)
         counts = store.counts()
     _report_failures(report.failures)
+    for path, note in report.not_analysed:
+        print(f"khronika: stored, {note}: {path}", file=sys.stderr)
     print(f"ingested {report.added} document(s), {report.events} event mention(s); "
-          f"{report.skipped} already stored; {len(report.failures)} unreadable. "
+          f"{report.skipped} already stored; {len(report.not_analysed)} not analysed; "
+          f"{len(report.failures)} unreadable. "
           f"Store: {counts.get('documents', 0)} documents, {counts.get('persons', 0)} persons, "
           f"{counts.get('events', 0)} event mentions.")
     return EXIT_SOME_FAILED if report.failures else EXIT_OK

@@ -117,6 +117,7 @@ class IngestReport:
     skipped: int = 0
     events: int = 0
     failures: list[ReadFailure] = field(default_factory=list)
+    not_analysed: list[tuple[str, str]] = field(default_factory=list)   # (path, "not analysed: language xx")
 
 
 def ingest(paths: Iterable[str], store, jobs: int = 1, progress: bool = False) -> IngestReport:
@@ -135,6 +136,8 @@ def ingest(paths: Iterable[str], store, jobs: int = 1, progress: bool = False) -
                               analysed=ex.analysed, note=ex.note):
             report.added += 1
             report.events += len(ex.events)
+            if not ex.analysed:
+                report.not_analysed.append((ex.document.path, ex.note or "not analysed"))
         else:
             report.skipped += 1
     return report

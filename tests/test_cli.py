@@ -500,3 +500,22 @@ def test_persons_gives_non_victims_their_roles(persons_listing):
         row = persons_listing.get(fold(name))
         assert row is not None and row["role"] == role, (name, row)
     assert persons_listing[fold("Алексей Навальный")]["role"] != "subject"
+
+
+# ---------------------------------------------------------------- languages not analysed
+
+def test_a_document_in_another_language_is_stored_and_listed_not_analysed(tmp_path):
+    (tmp_path / "docs").mkdir()
+    (tmp_path / "docs" / "es.txt").write_text(
+        "La policía de Madrid detuvo ayer a un activista ruso que había pedido asilo político en España "
+        "el año pasado, según su abogado.\n", encoding="utf-8")
+    (tmp_path / "docs" / "ru.txt").write_text(
+        "В марте 2025 года полиция задержала Тимура Белоусова в Бишкеке.\n", encoding="utf-8")
+    db = tmp_path / "k.db"
+    result = khronika("ingest", str(tmp_path / "docs"), "--db", str(db), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "not analysed: language es" in result.stderr
+    assert "1 not analysed" in result.stdout
+    with sqlite3.connect(db) as con:
+        rows = dict(con.execute("select language, analysed from documents"))
+    assert rows == {"es": 0, "ru": 1}
