@@ -110,6 +110,107 @@ def cmd_persons(args) -> int:
     return EXIT_OK
 
 
+def cmd_sources(args) -> int:
+    from .config import ConfigError, guess_kind, load_sources, normalise_url, parse_interval, save_sources
+    from .model import SourceConfig
+    try:
+        sources = load_sources(args.config)
+        if args.action == "list":
+            for s in sources:
+                flags = ", ".join(f for f, on in (("local", s.local), ("ignores robots.txt", not s.robots)) if on)
+                print(f"{s.id}  {s.kind:<8} every {s.every_s:g}s  {s.url}" + (f"  ({flags})" if flags else ""))
+            return EXIT_OK
+        if args.action == "add":
+            kind = args.kind or guess_kind(args.url)
+            source = SourceConfig(url=normalise_url(args.url, kind), kind=kind, every_s=parse_interval(args.every),
+                                  local=args.local, robots=not args.no_robots, name=args.name)
+            sources = [s for s in sources if s.id != source.id] + [source]
+            path = save_sources(sources, args.config)
+            print(f"added {source.kind} {source.url} (every {source.every_s:g}s) to {path}")
+            return EXIT_OK
+        # remove
+        kept = [s for s in sources if args.url not in (s.url, s.id)]
+        if len(kept) == len(sources):
+            print(f"khronika: no source {args.url!r}", file=sys.stderr)
+            return EXIT_SOME_FAILED
+        save_sources(kept, args.config)
+        print(f"removed {len(sources) - len(kept)} source(s)")
+        return EXIT_OK
+    except ConfigError as exc:
+        print(f"khronika: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+
+
+def cmd_rules(args) -> int:
+    import hashlib
+
+    from .model import EVENT_TYPES, Rule
+    from .store import open_store
+    with open_store(args.db) as store:
+        if args.action == "list":
+            for r in store.rules():
+                what = ", ".join(f"{k}={v}" for k, v in (("person", r.person), ("types", ",".join(r.types)),
+                                                          ("place", r.place), ("keyword", r.keyword)) if v)
+                print(f"{r.id}  {r.channel} -> {r.target}  {what or 'every event'}")
+            return EXIT_OK
+        if args.action == "remove":
+            if store.remove_rule(args.id):
+                print(f"removed rule {args.id}")
+                return EXIT_OK
+            print(f"khronika: no rule {args.id!r}", file=sys.stderr)
+            return EXIT_SOME_FAILED
+        channels = [(c, t) for c, t in (("webhook", args.webhook), ("email", args.email),
+                                         ("telegram", args.telegram)) if t]
+        if len(channels) != 1:
+            print("khronika: give exactly one of --webhook URL, --email ADDRESS, --telegram CHAT_ID",
+                  file=sys.stderr)
+            return EXIT_USAGE
+        types = [t for group in args.type or [] for t in group.split(",") if t]
+        unknown = [t for t in types if t not in EVENT_TYPES]
+        if unknown:
+            print(f"khronika: unknown event type(s): {', '.join(unknown)}", file=sys.stderr)
+            return EXIT_USAGE
+        channel, target = channels[0]
+        key = f"{channel}|{target}|{args.person}|{sorted(types)}|{args.place}|{args.keyword}"
+        rule = Rule(id="r-" + hashlib.sha256(key.encode()).hexdigest()[:10], channel=channel, target=target,
+                    person=args.person, types=types, place=args.place, keyword=args.keyword,
+                    secret=args.secret, name=args.name)
+        store.add_rule(rule)
+        print(f"added rule {rule.id}: {channel} -> {target}")
+        return EXIT_OK
+
+
+def cmd_watch(args) -> int:
+    import asyncio
+    import logging
+
+    from .config import ConfigError, load_sources
+    from .store import open_store
+    from .watch import Watch
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s", stream=sys.stderr)
+    try:
+        sources = load_sources(args.config)
+    except ConfigError as exc:
+        print(f"khronika: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    if not sources:
+        print("khronika: no sources: add one with `khronika sources add URL`", file=sys.stderr)
+        return EXIT_USAGE
+    with open_store(args.db) as store:
+        for source in sources:
+            store.upsert_source(source)
+        watch = Watch(store, sources, deliver=not args.no_deliver)
+        try:
+            stats = asyncio.run(watch.run(duration_s=args.duration))
+        except KeyboardInterrupt:
+            return 130
+    print(f"polls {stats.polls} ({stats.errors} failed), items {stats.items} "
+          f"({stats.exact_duplicates} repeats, {stats.near_duplicates} near-duplicates), "
+          f"documents {stats.documents}, events {stats.events}, alerts queued {stats.alerts_enqueued}, "
+          f"sent {stats.alerts_sent}", file=sys.stderr)
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="khronika", description="Sourced case chronicles from the news.")
     parser.add_argument("--version", action="version", version=f"khronika {__version__}")
@@ -138,6 +239,54 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("name", nargs="?", help="a name or part of one, in any case or script")
     db_option(p)
     p.set_defaults(func=cmd_timeline)
+
+    def config_option(p):
+        p.add_argument("--config", default=None, help="sources file (default: $KHRONIKA_CONFIG or khronika.toml)")
+
+    p = sub.add_parser("sources", help="the sources `watch` follows (kept in khronika.toml)")
+    src = p.add_subparsers(dest="action", required=True)
+    q = src.add_parser("add", help="follow a feed, page, Telegram channel (t.me/NAME) or folder")
+    q.add_argument("url")
+    q.add_argument("--every", default="60s", help="polling interval: 30s, 5m, 1h (default 60s)")
+    q.add_argument("--kind", choices=["feed", "page", "telegram", "folder"], help="guessed from the URL if omitted")
+    q.add_argument("--local", action="store_true", help="allow a private or loopback address (a local server)")
+    q.add_argument("--no-robots", action="store_true", help="ignore robots.txt for this source")
+    q.add_argument("--name")
+    config_option(q)
+    q = src.add_parser("list", help="list the sources")
+    config_option(q)
+    q = src.add_parser("remove", help="stop following a source (by URL or id)")
+    q.add_argument("url")
+    config_option(q)
+    p.set_defaults(func=cmd_sources)
+
+    p = sub.add_parser("rules", help="watch rules: which new events alert whom")
+    rl = sub_rules = p.add_subparsers(dest="action", required=True)
+    q = rl.add_parser("add", help="alert on new events matching all the given criteria")
+    q.add_argument("--person", help="any name of the person, any case or script")
+    q.add_argument("--type", action="append", help="event type(s), comma-separated or repeated")
+    q.add_argument("--place", help="a country or place")
+    q.add_argument("--keyword", help="a word in the evidence sentence")
+    q.add_argument("--webhook", metavar="URL")
+    q.add_argument("--email", metavar="ADDRESS")
+    q.add_argument("--telegram", metavar="CHAT_ID")
+    q.add_argument("--secret", help="HMAC-SHA256 key for the webhook signature")
+    q.add_argument("--name")
+    db_option(q)
+    q = sub_rules.add_parser("list", help="list the rules")
+    db_option(q)
+    q = sub_rules.add_parser("remove", help="remove a rule")
+    q.add_argument("id")
+    db_option(q)
+    p.set_defaults(func=cmd_rules)
+
+    p = sub.add_parser("watch", help="follow the sources and deliver alerts (runs until stopped)")
+    config_option(p)
+    db_option(p)
+    p.add_argument("--for", dest="duration", type=float, default=None, metavar="SECONDS",
+                   help="stop after this many seconds (default: run until interrupted)")
+    p.add_argument("--no-deliver", action="store_true", help="store and queue alerts without sending them")
+    p.set_defaults(func=cmd_watch)
 
     p = sub.add_parser("persons", help="list stored persons")
     p.add_argument("--role", choices=["subject", "official", "lawyer", "journalist", "other"])

@@ -427,10 +427,15 @@ class _HtmlContent:
     fields: _Fields
 
 
-def _read_html_file(path: str, data: bytes) -> Document:
+def declared_charset(data: bytes) -> str | None:
+    """The charset an HTML or XML document declares in its first 4 KB (meta tag or
+    XML declaration), None when it declares none. A hint for `decode_bytes`."""
     match = _DECLARED_CHARSET.search(data[:4096])
-    declared = (match.group(1) or match.group(2)).decode("ascii") if match else None
-    markup, _ = decode_bytes(data, declared)
+    return (match.group(1) or match.group(2)).decode("ascii") if match else None
+
+
+def _read_html_file(path: str, data: bytes) -> Document:
+    markup, _ = decode_bytes(data, declared_charset(data))
     content = _extract_html(markup)
     return _make_document(path, data, content.text, content.fields, "text/html")
 
@@ -475,6 +480,12 @@ def _extract_html(markup: str) -> _HtmlContent:
         published=extraction.date, language=language, meta=meta,
     )
     return _HtmlContent("\n\n".join(p for p in paragraphs if p), fields)
+
+
+# Public names for khronika.sources, which reduces fetched pages and walks
+# followed folders exactly as files are read here.
+extract_html = _extract_html
+walk_folder = _walk
 
 
 # --------------------------------------------------------------------------

@@ -125,3 +125,73 @@ class Resolution:
     persons: list[Person]
     # (document id, local person id) -> Person.id
     assignments: dict[tuple[str, str], str]
+
+
+# --- following sources and alerting (issue 4) -------------------------------------
+
+SOURCE_KINDS = ("feed", "page", "telegram", "folder")
+
+
+@dataclass
+class SourceConfig:
+    """A followed source, as configured in khronika.toml or with `khronika sources add`."""
+    url: str                       # feed/page URL, https://t.me/s/NAME, or a folder path
+    kind: str                      # one of SOURCE_KINDS
+    every_s: float = 60.0          # polling interval
+    local: bool = False            # may resolve to private/loopback addresses (a local test server)
+    robots: bool = True            # respect robots.txt
+    name: str | None = None
+
+    @property
+    def id(self) -> str:
+        return hashlib.sha256(f"{self.kind}|{self.url}".encode()).hexdigest()[:16]
+
+
+@dataclass
+class FetchedItem:
+    """One new item found in a source, with its evidence snapshot."""
+    source_id: str
+    url: str                       # canonical URL of the item (or file path)
+    final_url: str                 # after redirects
+    status: int                    # HTTP status (0 for files)
+    headers: dict
+    raw: bytes                     # the bytes as captured
+    sha256: str                    # of raw
+    captured_at: str               # ISO 8601 UTC
+    text: str                      # main text, cleaned
+    title: str | None = None
+    published: str | None = None
+    language: str | None = None
+    item_key: str = ""             # the source's own id: feed guid, Telegram message id, file path
+    media_type: str = "text/html"
+
+
+@dataclass
+class Rule:
+    """A watch rule: which new events alert whom, through which channel."""
+    id: str
+    channel: str                   # "webhook", "email" or "telegram"
+    target: str                    # URL, e-mail address, or Telegram chat id
+    person: str | None = None      # any name of a person, any case or script
+    types: list[str] = field(default_factory=list)   # empty: every type
+    place: str | None = None       # a country or place named in the event
+    keyword: str | None = None     # a word in the evidence sentence
+    secret: str | None = None      # HMAC key for webhooks
+    name: str | None = None
+
+
+@dataclass
+class Alert:
+    """What one delivery says: one event matched by one rule."""
+    rule_id: str
+    event_id: str
+    person_id: str
+    person: str
+    person_latin: str
+    type: str
+    date: str | None
+    place: str | None
+    evidence: str
+    source_url: str | None
+    captured_at: str | None
+    document_id: str

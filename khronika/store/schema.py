@@ -121,3 +121,81 @@ events = sa.Table(
 )
 
 TABLES = (documents, snapshots, persons, aliases, mentions, events)
+
+
+# --- following sources and alerting (`khronika watch`, revision 0002) -------------
+
+# A followed source and what its poller must remember between polls and
+# across restarts. `listed` rows were added with `sources add` (or upserted
+# from khronika.toml) and are what `Store.sources()` returns; a source whose
+# state is saved before it was ever listed gets an unlisted row.
+sources = sa.Table(
+    "sources", metadata,
+    sa.Column("id", ID, primary_key=True),          # = SourceConfig.id
+    sa.Column("url", sa.Text, nullable=False),
+    sa.Column("kind", SHORT, nullable=False),
+    sa.Column("every_s", sa.Float, nullable=False),
+    sa.Column("local", sa.Boolean, nullable=False),
+    sa.Column("robots", sa.Boolean, nullable=False),
+    sa.Column("name", sa.Text),
+    sa.Column("listed", sa.Boolean, nullable=False),
+    sa.Column("state", sa.JSON, nullable=False),    # the poller's own: ETag, Last-Modified, cursors
+    sa.Column("seen", sa.JSON, nullable=False),     # recent item keys, oldest first, capped
+    sa.Column("failures", sa.Integer, nullable=False),  # consecutive failed polls
+    sa.Column("next_poll_at", sa.Float),            # Unix time
+    sa.Column("last_error", sa.Text),
+    sa.Column("last_polled_at", sa.Float),          # Unix time
+    sa.Column("created_at", TIMESTAMP, nullable=False),
+)
+
+# Every fetched item that was taken in: the exact-repeat keys (canonical URL,
+# SHA-256 of the cleaned text), the document it became, or the first copy a
+# near-duplicate was linked to, and its MinHash signature for the LSH index.
+# `alerts_queued` turns true in the transaction that queues the alerts of the
+# item's events, so a crash in between is caught up at the next start.
+items = sa.Table(
+    "items", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("canonical_url", sa.Text, nullable=False, index=True),
+    sa.Column("content_sha256", ID, nullable=False, index=True),
+    sa.Column("document_id", ID, sa.ForeignKey("documents.id"), index=True),
+    sa.Column("source_id", ID),
+    sa.Column("first_seen_at", TIMESTAMP, nullable=False),
+    sa.Column("duplicate_of", ID, sa.ForeignKey("documents.id")),
+    sa.Column("minhash", sa.LargeBinary),
+    sa.Column("alerts_queued", sa.Boolean, nullable=False, index=True),
+)
+
+rules = sa.Table(
+    "rules", metadata,
+    sa.Column("id", ID, primary_key=True),          # = Rule.id
+    sa.Column("channel", SHORT, nullable=False),    # webhook | email | telegram
+    sa.Column("target", sa.Text, nullable=False),
+    sa.Column("person", sa.Text),
+    sa.Column("types", sa.JSON, nullable=False),
+    sa.Column("place", sa.Text),
+    sa.Column("keyword", sa.Text),
+    sa.Column("secret", sa.Text),
+    sa.Column("name", sa.Text),
+    sa.Column("created_at", TIMESTAMP, nullable=False),
+)
+
+# The persistent outbox: one row per (rule, event), whatever happens. No
+# foreign keys: a removed rule or a reviewed-away event leaves its history.
+outbox = sa.Table(
+    "outbox", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("rule_id", ID, nullable=False),
+    sa.Column("event_id", ID, nullable=False),
+    sa.Column("payload", sa.JSON, nullable=False),  # the Alert's fields
+    sa.Column("status", SHORT, nullable=False),     # pending | sent | failed
+    sa.Column("attempts", sa.Integer, nullable=False),
+    sa.Column("next_attempt_at", sa.Float, nullable=False),   # Unix time
+    sa.Column("last_error", sa.Text),
+    sa.Column("created_at", TIMESTAMP, nullable=False),
+    sa.Column("sent_at", TIMESTAMP),
+    sa.UniqueConstraint("rule_id", "event_id"),
+    sa.Index("ix_outbox_status_next_attempt_at", "status", "next_attempt_at"),
+)
+
+WATCH_TABLES = (sources, items, rules, outbox)
