@@ -154,21 +154,70 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(q * (len(ordered) - 1))))]
 
 
+def serve_site(schedule: list, received_path: str, ports, ready) -> None:
+    """The 'remote' side, in its own process: the feeds and the webhook receiver.
+
+    `schedule` is [(feed, publication time, item id, text)], fixed in advance, so
+    this process needs nothing more from the parent."""
+    feeds = Feeds(max(f for f, *_ in schedule) + 1)
+    feeds.text_of = {}
+    for feed, at, item_id, text in schedule:
+        feeds.schedule(feed, at, item_id, text)
+        feeds.text_of[item_id] = text
+    port_box = [0]
+    feed_server, port = serve(make_feed_server(feeds, port_box))
+    port_box[0] = port
+    out = open(received_path, "a", encoding="utf-8")
+    lock = threading.Lock()
+
+    class Sink(list):
+        def append(self, entry):
+            at, payload = entry
+            line = json.dumps({"at": at, "url": payload["source"]["url"]})
+            out.write(line + "\n")
+            out.flush()
+
+    receiver, rport = serve(make_receiver(Sink(), lock))
+    ports[0], ports[1] = port, rport
+    ready.set()
+    while True:
+        time.sleep(3600)
+
+
 async def run(args) -> int:
+    import multiprocessing
+
     from khronika.model import Rule, SourceConfig
     from khronika.store import open_store
     from khronika.watch import Watch
 
-    feeds = Feeds(args.sources)
-    feeds.text_of = {}
-    port_box = [0]
-    feed_server, port = serve(make_feed_server(feeds, port_box))
-    port_box[0] = port
-    received: list = []
-    lock = threading.Lock()
-    receiver, rport = serve(make_receiver(received, lock))
+    rng = random.Random(7)
+    warmup_s = 12.0
+    t0 = time.time() + warmup_s
+    schedule = []
+    live_at = {}
+    for feed in range(args.sources):
+        at = t0 + rng.uniform(0, args.seconds)
+        schedule.append((feed, at, f"live{feed}", article_text(feed)))
+        live_at[f"live{feed}"] = at
+    # Burst: many items at once, every 4th a syndicated copy of the previous one (same
+    # story, another URL and a reprint line): dedup must link it, not alert again.
+    t_burst = t0 + args.seconds + 10
+    base = 10_000
+    for k in range(args.sources):
+        n = base + k if k % 4 else base + k - 1
+        text = article_text(n) + ("" if k % 4 else " Перепечатка: агентство «Запад».")
+        schedule.append((k % args.sources, t_burst, f"burst{k}", text))
 
     workdir = Path(tempfile.mkdtemp(prefix="khronika-bench-"))
+    received_path = workdir / "received.jsonl"
+    ctx = multiprocessing.get_context("fork")
+    ports, ready = ctx.Array("i", 2), ctx.Event()
+    site = ctx.Process(target=serve_site, args=(schedule, str(received_path), ports, ready), daemon=True)
+    site.start()
+    ready.wait(30)
+    port, rport = ports[0], ports[1]
+
     store = open_store(str(workdir / "bench.db"))
     store.add_rule(Rule(id="r-bench", channel="webhook", target=f"http://127.0.0.1:{rport}/hook",
                         types=["detained"], secret="bench"))
@@ -180,66 +229,41 @@ async def run(args) -> int:
     watch = Watch(store, sources, per_host=32)
     stop = asyncio.Event()
     task = asyncio.create_task(watch.run(stop=stop))
-
-    # Wait until the models are loaded and every source has been polled once.
-    t_wait = time.time()
-    while watch.stats.polls < args.sources and time.time() - t_wait < 120:
+    while watch.stats.polls < args.sources and time.time() < t0:
         await asyncio.sleep(0.2)
-    print(f"bench: {args.sources} sources polling every {args.every:g}s; warm after "
-          f"{time.time() - t_wait:.1f}s", file=sys.stderr)
+    print(f"bench: {args.sources} sources polling every {args.every:g}s; all polled once "
+          f"{warmup_s - (t0 - time.time()):.1f}s after start", file=sys.stderr)
 
-    # Live phase: one item per feed at a random moment within the window.
-    rng = random.Random(7)
-    t0 = time.time() + 1.0
-    live_ids = []
-    for feed in range(args.sources):
-        item_id = f"live{feed}"
-        feeds.text_of[item_id] = article_text(feed)
-        feeds.schedule(feed, t0 + rng.uniform(0, args.seconds), item_id, feeds.text_of[item_id])
-        live_ids.append(item_id)
-    deadline = t0 + args.seconds + 15
-    while time.time() < deadline:
-        with lock:
-            got = {p["source"]["url"].rsplit("/", 1)[-1].split(".")[0] for _, p in received}
-        if all(i in got for i in live_ids):
+    def receipts() -> dict[str, float]:
+        got: dict[str, float] = {}
+        if received_path.exists():
+            for line in received_path.read_text(encoding="utf-8").splitlines():
+                entry = json.loads(line)
+                item_id = entry["url"].rsplit("/", 1)[-1].split(".")[0]
+                got.setdefault(item_id, entry["at"])
+        return got
+
+    while time.time() < t0 + args.seconds + 8:
+        if all(i in receipts() for i in live_at):
             break
         await asyncio.sleep(0.5)
-
-    # Burst phase: many items at once, a quarter of them copies of others under new URLs.
-    burst_n = args.sources
-    base = 10_000
-    t_burst = time.time()
-    for k in range(burst_n):
-        item_id = f"burst{k}"
-        # every 4th item is a syndicated copy of the previous one (same story, other URL)
-        n = base + k if k % 4 else base + k - 1
-        feeds.text_of[item_id] = article_text(n) + ("" if k % 4 else " Перепечатка: агентство «Запад».")
-        feeds.schedule(k % args.sources, t_burst, item_id, feeds.text_of[item_id])
+    while time.time() < t_burst:
+        await asyncio.sleep(0.05)
     items_before = watch.stats.items
-    while watch.stats.items - items_before < burst_n and time.time() - t_burst < 120:
-        await asyncio.sleep(0.2)
+    while watch.stats.items - items_before < args.sources and time.time() - t_burst < 120:
+        await asyncio.sleep(0.05)
     burst_s = time.time() - t_burst
     burst_items = watch.stats.items - items_before
 
     stop.set()
     stats = await task
-    feed_server.shutdown()
-    receiver.shutdown()
-
-    latencies = []
-    delivered = set()
-    with lock:
-        for at, p in received:
-            path = "/article/" + p["source"]["url"].rsplit("/", 1)[-1]
-            published = feeds.published.get(path)
-            item_id = path.rsplit("/", 1)[-1].split(".")[0]
-            if item_id.startswith("live") and item_id not in delivered and published is not None:
-                delivered.add(item_id)
-                latencies.append(at - published)
-    missing = len(live_ids) - len(delivered)
+    site.terminate()
+    got = receipts()
+    latencies = [got[i] - at for i, at in live_at.items() if i in got]
+    missing = len(live_at) - len(latencies)
     items_per_s = burst_items / burst_s if burst_s else 0.0
-    print(f"live phase: {len(live_ids)} items over {args.seconds:g}s on {args.sources} feeds polled every "
-          f"{args.every:g}s; alerts received {len(delivered)} (missing {missing})")
+    print(f"live phase: {len(live_at)} items over {args.seconds:g}s on {args.sources} feeds polled every "
+          f"{args.every:g}s; alerts received {len(latencies)} (missing {missing})")
     if latencies:
         print(f"latency publication -> webhook: p50 {statistics.median(latencies):.2f}s, "
               f"p95 {percentile(latencies, 0.95):.2f}s, max {max(latencies):.2f}s")
