@@ -10,6 +10,7 @@ Events, roles and pronouns are rules over word order, like the Russian side.
 """
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from dataclasses import dataclass, field
@@ -628,6 +629,7 @@ def extract(document: Document, recognizer: PersonRecognizer | None = None) -> D
     _attach_mentions(sents, persons)
 
     all_dates = en_dates.find_dates(text)
+    date_starts = [e.start for e in all_dates]
     timeline = en_dates.infer_frame(text, document.published, all_dates)
     events: list[EventMention] = []
     carried: tuple[str | None, str | None] = (None, None)
@@ -636,7 +638,9 @@ def extract(document: Document, recognizer: PersonRecognizer | None = None) -> D
     topic_sent = -10
     prev_paragraph = -1
     for sent in sents:
-        exprs = [e for e in all_dates if sent.start <= e.start and e.end <= sent.end]
+        # The expressions inside this sentence (bisect: long documents have thousands).
+        first = bisect.bisect_left(date_starts, sent.start)
+        exprs = [e for e in all_dates[first:bisect.bisect_right(date_starts, sent.end)] if e.end <= sent.end]
         dated = []
         for e in exprs:
             iso = en_dates.resolve(e, timeline)

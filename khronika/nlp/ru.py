@@ -7,6 +7,7 @@ find its person, and what keeps the extraction a pure function of the text.
 """
 from __future__ import annotations
 
+import bisect
 import functools
 import re
 from dataclasses import dataclass, field
@@ -1059,7 +1060,7 @@ def extract(document: Document) -> DocumentExtraction:
             feats = t.feats or {}
             toks.append(Tok(t.text, _lemma(t.text, t.pos, tuple(sorted(feats.items()))), t.pos, feats,
                             t.start, t.stop))
-        paragraph = sum(1 for p in para_starts if p <= ds.start) - 1
+        paragraph = bisect.bisect_right(para_starts, ds.start) - 1
         sents.append(Sent(n, paragraph, ds.start, ds.stop, ds.text, toks))
     _, vocab, _, _ = models()
     for ns in doc.spans:
@@ -1084,6 +1085,7 @@ def extract(document: Document) -> DocumentExtraction:
 
     home = "Россия" if re.search(r"\bРосси[ияю]", text) else None
     all_dates = ru_dates.find_dates(text)          # one scan of the whole text
+    date_starts = [e.start for e in all_dates]
     timeline = ru_dates.infer_frame(text, document.published, all_dates)
     events: list[EventMention] = []
     custody: set[str] = set()
@@ -1092,7 +1094,9 @@ def extract(document: Document) -> DocumentExtraction:
     carried_persons: set[str] = set()
     prev_paragraph = -1
     for sent in sents:
-        exprs = [e for e in all_dates if sent.start <= e.start and e.end <= sent.end]
+        # The expressions inside this sentence (bisect: long documents have thousands).
+        first = bisect.bisect_left(date_starts, sent.start)
+        exprs = [e for e in all_dates[first:bisect.bisect_right(date_starts, sent.end)] if e.end <= sent.end]
         dated = []
         for e in exprs:
             iso = ru_dates.resolve(e, timeline)
