@@ -62,6 +62,7 @@ def test_the_table_covers_every_contract_type():
     "Petr Somov plans to seek asylum in Germany.",
     "Petr Somov could face extradition to Russia.",
     "Petr Somov is threatened with deportation.",
+    "The ministry released a statement about Petr Somov.",
 ])
 def test_negated_and_intended_acts_are_not_events(text):
     found, _ = events_of(text)

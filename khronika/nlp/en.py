@@ -307,7 +307,7 @@ def _title_role(p: _Person) -> str | None:
 
 _PRONOUNS = {"he": ("m", "subj"), "him": ("m", "obj"), "his": ("m", "poss"), "himself": ("m", "obj"),
              "she": ("f", "subj"), "her": ("f", "obj"), "hers": ("f", "poss"), "herself": ("f", "obj"),
-             "they": ("pl", "subj"), "them": ("pl", "obj"), "their": ("pl", "poss"), "both": ("pl", "subj")}
+             "they": ("pl", "subj"), "them": ("pl", "obj"), "their": ("pl", "poss"), "both": ("pl", "any")}
 
 
 def _attach_mentions(sents: list[Sent], persons: list[_Person]) -> None:
@@ -514,7 +514,7 @@ def _find_patients(sent: Sent, tr: _Trigger, shared: tuple[str, ...] | None) -> 
         return None
 
     if slot == "obj":
-        found = pick(right, {"obj", "any"}, 10) or pick(left, {"obj"}, 3)
+        found = _direct_object(sent, tr, right) or pick(left, {"obj"}, 3)
     elif slot == "subj":
         found = _client_of_counsel(sent, tr) or pick(left, {"subj", "any"}, 12) or \
             pick(right, {"subj", "any"}, 4, (tr.i, hi))
@@ -530,6 +530,38 @@ def _find_patients(sent: Sent, tr: _Trigger, shared: tuple[str, ...] | None) -> 
     else:
         found = None
     return found or (shared if slot in ("subj", "obj") and shared else ())
+
+
+# Words that may stand between a verb and the name of its object:
+# "detained the 29-year-old anti-war activist Ivan Sidorov", "deported Russian blogger X".
+_OBJECT_FILLERS = frozenset({"the", "his", "her", "their", "its", "two", "three", "four", "former", "fellow",
+                             "prominent", "opposition", "anti-war", "exiled", "jailed", "detained", "russian",
+                             "chechen", "belarusian", "ukrainian", "kazakh", "kyrgyz", "dagestani", "man", "woman",
+                             "citizen", "citizens", "national", "nationals", "over", "back", "both", ",", "and"})
+
+
+_NOT_IN_OBJECT = frozenset({"about", "of", "for", "to", "with", "from", "in", "on", "at", "by", "into",
+                            "against", "after", "before", "than", "that", "which", "who", "because", "while",
+                            "when", "said", "says", "told", "statement", "report", "names", "list", "photos",
+                            "video", "documents", "information", "data", ";", ":"})
+
+
+def _direct_object(sent: Sent, tr: _Trigger, right: list[Mention]) -> tuple[str, ...] | None:
+    """The person right after an active verb, past only descriptive words: not
+    "released a statement about Ivan Petrov"."""
+    toks = sent.toks
+    for m in right:
+        if m.case not in ("obj", "any"):
+            continue
+        between = toks[tr.last + 1:m.i] if m.i > tr.last else []
+        if len(between) > 8:
+            return None
+        # A preposition or a clause word means the name is not the verb's object:
+        # "released a statement about Ivan Petrov", "detained ... after Ivan Petrov said".
+        if any(t.low in _NOT_IN_OBJECT for t in between):
+            return None
+        return _group(sent, m)
+    return None
 
 
 _COUNSEL = frozenset({"lawyer", "lawyers", "attorney", "attorneys", "counsel", "defence", "defense", "team"})
