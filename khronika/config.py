@@ -49,7 +49,7 @@ def guess_kind(url: str) -> str:
         return "telegram"
     if "://" not in url:
         return "folder"
-    if re.search(r"(\.xml|\.rss|\.atom|/feed/?|/rss/?|format=rss)(\?|$)", url, re.I):
+    if re.search(r"(\.xml|\.rss|\.atom|/feed/?|/rss/?|format=rss)(\?|$)", url, re.IGNORECASE):
         return "feed"
     return "page"
 
@@ -100,7 +100,7 @@ def save_sources(sources: list[SourceConfig], path: str | os.PathLike | None = N
     other = ""
     if file.exists():
         text = file.read_text(encoding="utf-8")
-        other = re.split(r"^\[\[sources\]\]", text, maxsplit=1, flags=re.M)[0].rstrip()
+        other = re.split(r"^\[\[sources\]\]", text, maxsplit=1, flags=re.MULTILINE)[0].rstrip()
     blocks = []
     for s in sources:
         fields = {"url": s.url, "kind": s.kind, "every": f"{s.every_s:g}s", "local": s.local, "robots": s.robots}

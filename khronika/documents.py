@@ -25,13 +25,13 @@ from functools import lru_cache
 from pathlib import Path
 
 import lxml.html
-from lxml import etree
 import yaml
 from charset_normalizer import from_bytes
+from lxml import etree
 from trafilatura import bare_extraction
 from trafilatura.xml import xmltotxt
 
-from . import language as _lang   # (as: `language` is a field name everywhere here)
+from . import language as _lang  # (as: `language` is a field name everywhere here)
 from .model import Document, ReadFailure
 
 DEFAULT_MAX_BYTES = 25 * 2**20
@@ -857,10 +857,7 @@ _UBIQUITOUS_LEMMAS = frozenset({
     "year", "time", "people",
 })
 _ENGLISH_FUNCTION_WORDS = frozenset(
-    "about after again against also been before being between both could does doing down during each "
-    "from further have having here into just more most other over same should some such than that their "
-    "them then there these they this those through under until very were what when where which while "
-    "will with would your says said".split()
+    ["about", "after", "again", "against", "also", "been", "before", "being", "between", "both", "could", "does", "doing", "down", "during", "each", "from", "further", "have", "having", "here", "into", "just", "more", "most", "other", "over", "same", "should", "some", "such", "than", "that", "their", "them", "then", "there", "these", "they", "this", "those", "through", "under", "until", "very", "were", "what", "when", "where", "which", "while", "will", "with", "would", "your", "says", "said"]
 )
 _CONTENT_POS = frozenset({"NOUN", "ADJF", "ADJS", "PRTF", "PRTS", None})
 _STEM_LENGTH = 5
@@ -900,5 +897,5 @@ def _content_stem(word: str) -> str | None:
 
 @lru_cache(maxsize=1)
 def _morph():
-    import pymorphy3     # loaded on first use: most texts are decided without it
+    import pymorphy3  # loaded on first use: most texts are decided without it
     return pymorphy3.MorphAnalyzer()

@@ -8,9 +8,9 @@ from __future__ import annotations
 import multiprocessing
 import os
 import sys
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
-from typing import Iterable, Iterator
 
 from .documents import read_paths
 from .model import Document, DocumentExtraction, ReadFailure, Resolution

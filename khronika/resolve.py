@@ -18,7 +18,7 @@ from .translit import romanize
 
 # First names that are one name in another spelling or language.
 _FIRST_NAME_VARIANTS = [
-    {"александр", "олександр", "aleksandr", "alexander", "oleksandr", "alexandr", "oleksandr"},
+    {"александр", "олександр", "aleksandr", "alexander", "oleksandr", "alexandr"},
     {"алексей", "олексій", "олексий", "aleksei", "alexei", "alexey", "aleksey", "oleksii", "oleksiy"},
     {"юлия", "юлія", "yulia", "yuliya", "julia", "iuliia"},
     {"семен", "семён", "semyon", "semen", "semion"},

@@ -100,7 +100,7 @@ class Watch:
                 else:
                     try:
                         await asyncio.wait_for(stop.wait(), timeout=duration_s)
-                    except asyncio.TimeoutError:
+                    except TimeoutError:
                         pass
             finally:
                 stop.set()
@@ -142,7 +142,7 @@ class Watch:
             delay = max(0.0, interval - (time.monotonic() - started))
             try:
                 await asyncio.wait_for(stop.wait(), timeout=delay)
-            except asyncio.TimeoutError:
+            except TimeoutError:
                 pass
 
     # --- items -> documents -> events -> alerts ------------------------------------
@@ -208,5 +208,5 @@ class Watch:
                 self._wake.clear()
                 try:
                     await asyncio.wait_for(self._wake.wait(), timeout=self.delivery_interval_s)
-                except asyncio.TimeoutError:
+                except TimeoutError:
                     pass

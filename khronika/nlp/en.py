@@ -21,9 +21,21 @@ from ..model import Document, DocumentExtraction, EventMention, PersonMention
 from ..translit import romanize
 from . import en_dates
 from .en_lexicon import (
-    CLAUSE_WORDS, HOME_PLACES, MODAL_WORDS, NEGATIONS, NON_NAME_WORDS, NOUN_TRIGGERS, OCCUPATIONS,
-    ORG_TAILS, PHRASE_TRIGGERS, ROLE_TITLES, SECURITY_WORDS, SPEECH_VERBS, SURNAME_SUFFIXES, TITLE_ABBREVIATIONS,
-    TITLE_TO_ROLE, VERB_TRIGGERS,
+    CLAUSE_WORDS,
+    HOME_PLACES,
+    MODAL_WORDS,
+    NEGATIONS,
+    NON_NAME_WORDS,
+    NOUN_TRIGGERS,
+    OCCUPATIONS,
+    ORG_TAILS,
+    PHRASE_TRIGGERS,
+    SECURITY_WORDS,
+    SPEECH_VERBS,
+    SURNAME_SUFFIXES,
+    TITLE_ABBREVIATIONS,
+    TITLE_TO_ROLE,
+    VERB_TRIGGERS,
 )
 
 # --- tokens and sentences -------------------------------------------------------
@@ -53,7 +65,7 @@ class Sent:
     end: int
     text: str
     toks: list[Tok]
-    mentions: list["Mention"] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
 
 
 @dataclass
@@ -600,7 +612,7 @@ def _classify_removal(sent: Sent, tr: _Trigger, etype: str) -> str:
     return etype
 
 
-_LATER = re.compile(r"\b(later|subsequently|afterwards|eventually|then)\b", re.I)
+_LATER = re.compile(r"\b(later|subsequently|afterwards|eventually|then)\b", re.IGNORECASE)
 _NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
                  "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20}
 

@@ -22,15 +22,15 @@ from the core itself.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
-from typing import Callable
 
 from . import ru_dates
 from .ru_dates import DateExpr, Timeline
 
-__all__ = ["DateExpr", "Timeline", "find_dates", "resolve", "infer_frame", "note_anchor"]
+__all__ = ["DateExpr", "Timeline", "find_dates", "infer_frame", "note_anchor", "resolve"]
 
 YMD = ru_dates.YMD
 

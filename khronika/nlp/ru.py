@@ -15,9 +15,22 @@ from dataclasses import dataclass, field
 from ..model import Document, DocumentExtraction, EventMention, PersonMention
 from . import ru_dates, ru_names
 from .ru_lexicon import (
-    ACHIEVED_LEMMAS, CHARGE_VERBS, CLAUSE_WORDS, HOME_PLACE_WORDS, LEGAL_REMOVAL_WORDS,
-    MODAL_LEMMAS, NOUN_TRIGGERS, OCCUPATIONS, PARTICIPLE_TRIGGERS, PHRASE_TRIGGERS,
-    SECURITY_WORDS, SPEECH_VERBS, TITLE_TO_ROLE, VERB_TRIGGERS, ASYLUM, EXTRADITION,
+    ACHIEVED_LEMMAS,
+    ASYLUM,
+    CHARGE_VERBS,
+    CLAUSE_WORDS,
+    EXTRADITION,
+    HOME_PLACE_WORDS,
+    LEGAL_REMOVAL_WORDS,
+    MODAL_LEMMAS,
+    NOUN_TRIGGERS,
+    OCCUPATIONS,
+    PARTICIPLE_TRIGGERS,
+    PHRASE_TRIGGERS,
+    SECURITY_WORDS,
+    SPEECH_VERBS,
+    TITLE_TO_ROLE,
+    VERB_TRIGGERS,
 )
 from .ru_names import fold
 
@@ -81,7 +94,7 @@ class Sent:
     end: int
     text: str
     toks: list[Tok]
-    mentions: list["Mention"] = field(default_factory=list)
+    mentions: list[Mention] = field(default_factory=list)
     locs: list[tuple[int, int, str]] = field(default_factory=list)   # token range, normal form
 
 
@@ -491,8 +504,8 @@ def _is_speaker(toks: list[Tok], s: _Span) -> bool:
 
 
 def _nominative_phrase(toks: list[Tok], head: Tok) -> str:
-    """'российского контрактника' -> 'контрактник'; keeps the head's dependents
-    that follow it in their own case ('майор ФСО')."""
+    """The occupation as a dictionary word: 'российского контрактника' -> 'контрактник'.
+    (An apposition after the name keeps its own words: see _describe.)"""
     return head.lemma
 
 
@@ -1031,7 +1044,7 @@ def _place(sent: Sent, tr: _Trigger, home: str | None = None) -> str | None:
 
 # --- dates ---------------------------------------------------------------------
 
-_LATER = re.compile(r"\b(позже|позднее|затем|потом|впоследствии|спустя|после этого)\b", re.I)
+_LATER = re.compile(r"\b(позже|позднее|затем|потом|впоследствии|спустя|после этого)\b", re.IGNORECASE)
 
 
 def _event_date(sent: Sent, tr: _Trigger, dated: list[tuple[int, str, str]]) -> tuple[str | None, str | None]:
@@ -1064,7 +1077,7 @@ def extract(document: Document) -> DocumentExtraction:
         sents.append(Sent(n, paragraph, ds.start, ds.stop, ds.text, toks))
     _, vocab, _, _ = models()
     for ns in doc.spans:
-        if ns.type in ("LOC",) or (ns.type == "ORG" and re.search(r"суд|СИЗО|изолятор", ns.text, re.I)):
+        if ns.type in ("LOC",) or (ns.type == "ORG" and re.search(r"суд|СИЗО|изолятор", ns.text, re.IGNORECASE)):
             for sent in sents:
                 if sent.start <= ns.start and ns.stop <= sent.end:
                     idx = [k for k, t in enumerate(sent.toks) if t.start >= ns.start and t.end <= ns.stop]

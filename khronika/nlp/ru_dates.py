@@ -22,12 +22,12 @@ Resolved values are at the precision the text supports: "2026", "2026-01",
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 from functools import lru_cache
-from typing import Callable
 
-__all__ = ["DateExpr", "Timeline", "find_dates", "resolve", "infer_frame", "note_anchor"]
+__all__ = ["DateExpr", "Timeline", "find_dates", "infer_frame", "note_anchor", "resolve"]
 
 YMD = tuple  # (year, month|None, day|None); the Nones mark the precision
 
