@@ -192,7 +192,8 @@ def test_a_new_item_alerts_by_webhook_and_email_with_person_type_date_and_eviden
     new = [(h, b) for h, b in receiver.deliveries if json.loads(b)["person"]["name"] == "Тимур Ахмедов"]
     types = {json.loads(b)["event"]["type"] for _, b in new}
     assert types == {"detained", "deportation_ordered"}
-    headers, body = new[0]
+    # Deliveries run concurrently, so their order is not the order of the events.
+    headers, body = next((h, b) for h, b in new if json.loads(b)["event"]["type"] == "detained")
     payload = json.loads(body)
     assert payload["event"]["date"] == "2026-03-04"            # "вчера" in an article of 5 March 2026
     assert "задержала Тимура Ахмедова" in payload["event"]["evidence"]
