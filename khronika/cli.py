@@ -44,7 +44,7 @@ def cmd_ingest(args) -> int:
     from .pipeline import ingest
     from .store import open_store
     with open_store(args.db) as store:
-        report = ingest(args.paths, store, jobs=args.jobs, progress=True)
+        report = ingest(args.paths, store, jobs=args.jobs, progress=True, reextract=args.reextract)
         counts = store.counts()
     _report_failures(report.failures)
     for path, note in report.not_analysed:
@@ -211,6 +211,100 @@ def cmd_watch(args) -> int:
     return EXIT_OK
 
 
+def cmd_serve(args) -> int:
+    import ipaddress
+
+    import uvicorn
+
+    from .web import create_app
+    try:
+        public = not ipaddress.ip_address(args.host).is_loopback
+    except ValueError:
+        public = args.host not in ("localhost",)
+    if public:
+        print(f"khronika: listening on {args.host}: other machines can reach the login page; "
+              "put it behind HTTPS (a reverse proxy) before anyone logs in from elsewhere", file=sys.stderr)
+    options = dict(host=args.host, port=args.port, log_level="warning", access_log=False,
+                   proxy_headers=args.behind_proxy, forwarded_allow_ips="*" if args.behind_proxy else None)
+    if args.workers > 1:
+        # Worker processes import the app themselves: hand them the settings
+        # through the environment (see khronika.web.app.app_from_environment).
+        import os
+
+        from .store import resolve_url
+        os.environ["KHRONIKA_DB"] = resolve_url(args.db)
+        os.environ["KHRONIKA_SECURE_COOKIES"] = "1" if args.secure_cookies else ""
+        uvicorn.run("khronika.web.app:app_from_environment", factory=True, workers=args.workers, **options)
+    else:
+        uvicorn.run(create_app(args.db, secure_cookies=True if args.secure_cookies else None), **options)
+    return EXIT_OK
+
+
+def _read_password(args) -> str:
+    import getpass
+    import os
+    if args.password_env:
+        value = os.environ.get(args.password_env)
+        if not value:
+            raise SystemExit(f"khronika: ${args.password_env} is empty or not set")
+        return value
+    if not sys.stdin.isatty():
+        return sys.stdin.readline().rstrip("\n")
+    first = getpass.getpass("password: ")
+    if first != getpass.getpass("again: "):
+        raise SystemExit("khronika: the passwords differ")
+    return first
+
+
+def cmd_users(args) -> int:
+    from .store import open_store
+    from .web.auth import hash_password
+    with open_store(args.db) as store:
+        if args.users_command == "add":
+            if store.user_by_name(args.username):
+                print(f"khronika: user {args.username!r} exists (use `users set`)", file=sys.stderr)
+                return EXIT_USAGE
+            try:
+                password_hash = hash_password(_read_password(args))
+                store.add_user(args.username, password_hash, args.role, email=args.email)
+            except ValueError as error:
+                print(f"khronika: {error}", file=sys.stderr)
+                return EXIT_USAGE
+            print(f"added {args.username} ({args.role})")
+        elif args.users_command == "set":
+            try:
+                password_hash = (hash_password(_read_password(args))
+                                 if args.password or args.password_env else None)
+                store.set_user(args.username, password_hash=password_hash, role=args.role,
+                               active=None if args.active is None else args.active == "yes")
+            except KeyError:
+                print(f"khronika: no user {args.username!r}", file=sys.stderr)
+                return EXIT_USAGE
+            except ValueError as error:
+                print(f"khronika: {error}", file=sys.stderr)
+                return EXIT_USAGE
+            print(f"updated {args.username}")
+        else:
+            for user in store.users():
+                state = "" if user["active"] else "  (disabled)"
+                print(f"{user['username']:<24} {user['role']:<8} {user['email'] or ''}{state}")
+    return EXIT_OK
+
+
+def cmd_reminders(args) -> int:
+    import datetime as dt
+
+    from .alerts.reminders import send_due_reminders
+    from .store import open_store
+    today = dt.date.fromisoformat(args.today) if args.today else None
+    with open_store(args.db) as store:
+        sent, errors = send_due_reminders(store, today)
+    for error in errors:
+        print(f"khronika: reminder not sent: {error}", file=sys.stderr)
+    print(f"sent {sent} deadline reminder(s), {len(errors)} failed")
+    return EXIT_SOME_FAILED if errors else EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="khronika", description="Sourced case chronicles from the news.")
     parser.add_argument("--version", action="version", version=f"khronika {__version__}")
@@ -231,6 +325,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("ingest", help="extract and store documents (idempotent)")
     p.add_argument("paths", nargs="+", metavar="PATH")
+    p.add_argument("--reextract", action="store_true",
+                   help="extract stored documents again (reviewed events keep the reviewer's decision)")
     db_option(p)
     jobs_option(p)
     p.set_defaults(func=cmd_ingest)
@@ -287,6 +383,43 @@ def build_parser() -> argparse.ArgumentParser:
                    help="stop after this many seconds (default: run until interrupted)")
     p.add_argument("--no-deliver", action="store_true", help="store and queue alerts without sending them")
     p.set_defaults(func=cmd_watch)
+
+    p = sub.add_parser("serve", help="the web app: search, person pages, review queue, case files")
+    db_option(p)
+    p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    p.add_argument("--port", type=int, default=8000)
+    p.add_argument("--workers", type=int, default=1,
+                   help="server processes (default 1; one per core for many concurrent users; the "
+                        "login throttle then counts per process)")
+    p.add_argument("--secure-cookies", action="store_true",
+                   help="always mark the session cookie Secure (behind an HTTPS proxy)")
+    p.add_argument("--behind-proxy", action="store_true",
+                   help="trust X-Forwarded-For/-Proto from the reverse proxy in front")
+    p.set_defaults(func=cmd_serve)
+
+    p = sub.add_parser("users", help="web app accounts: add, set, list")
+    sub_users = p.add_subparsers(dest="users_command", required=True)
+    q = sub_users.add_parser("add", help="add an account (password from a prompt, stdin or --password-env)")
+    q.add_argument("username")
+    q.add_argument("--role", required=True, choices=["admin", "lawyer", "monitor", "viewer"])
+    q.add_argument("--email", help="for deadline reminders")
+    q.add_argument("--password-env", metavar="VAR", help="read the password from this environment variable")
+    db_option(q)
+    q = sub_users.add_parser("set", help="change a role, a password, or disable an account")
+    q.add_argument("username")
+    q.add_argument("--role", choices=["admin", "lawyer", "monitor", "viewer"])
+    q.add_argument("--password", action="store_true", help="set a new password")
+    q.add_argument("--password-env", metavar="VAR")
+    q.add_argument("--active", choices=["yes", "no"])
+    db_option(q)
+    q = sub_users.add_parser("list", help="list the accounts")
+    db_option(q)
+    p.set_defaults(func=cmd_users)
+
+    p = sub.add_parser("reminders", help="e-mail the lawyers of deadlines inside their reminder window")
+    p.add_argument("--today", help="as if today were this ISO date (for testing a schedule)")
+    db_option(p)
+    p.set_defaults(func=cmd_reminders)
 
     p = sub.add_parser("persons", help="list stored persons")
     p.add_argument("--role", choices=["subject", "official", "lawyer", "journalist", "other"])

@@ -120,12 +120,15 @@ class IngestReport:
     not_analysed: list[tuple[str, str]] = field(default_factory=list)   # (path, "not analysed: language xx")
 
 
-def ingest(paths: Iterable[str], store, jobs: int = 1, progress: bool = False) -> IngestReport:
+def ingest(paths: Iterable[str], store, jobs: int = 1, progress: bool = False,
+           reextract: bool = False) -> IngestReport:
     """Read, extract and store. One transaction per document, so a crash loses
-    at most the document being written and a re-run completes the rest."""
+    at most the document being written and a re-run completes the rest.
+    `reextract` extracts stored documents again; reviewed events keep the
+    reviewer's decision (see Store.add_document)."""
     docs, failures = read_documents(paths)
     report = IngestReport(failures=failures)
-    todo = [d for d in docs if not store.has_document(d.id)]
+    todo = docs if reextract else [d for d in docs if not store.has_document(d.id)]
     report.skipped = len(docs) - len(todo)
     for ex in iter_extractions(todo, jobs=jobs, progress=progress):
         known = store.persons()
@@ -133,7 +136,7 @@ def ingest(paths: Iterable[str], store, jobs: int = 1, progress: bool = False) -
         persons = resolution.persons
         assignments = {local: pid for (doc_id, local), pid in resolution.assignments.items()}
         if store.add_document(ex.document, ex.persons, persons, assignments, ex.events,
-                              analysed=ex.analysed, note=ex.note):
+                              analysed=ex.analysed, note=ex.note, replace=reextract):
             report.added += 1
             report.events += len(ex.events)
             if not ex.analysed:

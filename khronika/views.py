@@ -7,6 +7,28 @@ MONTHS_RU_GEN = ("января", "февраля", "марта", "апреля",
                  "сентября", "октября", "ноября", "декабря")
 
 
+MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+             "October", "November", "December")
+
+
+def format_date_en(iso: str | None) -> str:
+    """The same in English: '2026-01' -> 'January 2026', '2026-01-28' -> '28 January 2026'."""
+    if not iso:
+        return "date unknown"
+    if "/" in iso:
+        return "–".join(format_date_en(part) for part in iso.split("/"))
+    parts = iso.split("-")
+    try:
+        if len(parts) == 1:
+            return parts[0]
+        month = MONTHS_EN[int(parts[1]) - 1]
+        if len(parts) == 2:
+            return f"{month} {parts[0]}"
+        return f"{int(parts[2][:2])} {month} {parts[0]}"
+    except (ValueError, IndexError):
+        return iso
+
+
 def format_date(iso: str | None) -> str:
     """An ISO date at its own precision, in Russian: '2026' -> '2026',
     '2026-01' -> 'январь 2026', '2026-01-28' -> '28 января 2026',

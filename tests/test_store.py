@@ -18,6 +18,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
 from khronika.model import Document, EventMention, Person, PersonMention
+from khronika.search import is_index_table
 from khronika.store import (
     Fact,
     alias_key,
@@ -110,7 +111,11 @@ def test_store_connections_enforce_foreign_keys_and_wait_for_locks(store):
 def test_migrations_create_exactly_the_schema_module(store):
     """The explicit 0001 migration and khronika.store.schema describe the same tables."""
     with store.engine.connect() as connection:
-        differences = compare_metadata(MigrationContext.configure(connection), metadata)
+        # The FTS5 index (revision 0003) is a virtual table with shadow tables
+        # that SQLAlchemy metadata cannot describe: left out of the comparison.
+        context = MigrationContext.configure(connection, opts={
+            "include_name": lambda name, type_, parents: not is_index_table(name)})
+        differences = compare_metadata(context, metadata)
     assert differences == []
 
 

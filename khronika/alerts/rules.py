@@ -26,6 +26,7 @@ from collections.abc import Iterable, Mapping
 from functools import lru_cache
 from typing import Any
 
+from khronika.geo import COUNTRIES
 from khronika.model import Alert, EventMention, Person, Rule
 from khronika.resolve import _latin_key, person_matches, query_forms
 
@@ -38,26 +39,9 @@ _STEM_MIN = 5
 _SHORT_TAIL_RE = re.compile(r"[аеиоуыэюяйьмх]{0,3}|s|es")
 
 # Country names in Russian and English (and common short forms), so that a
-# rule in one language matches a report in the other.
-_COUNTRIES = [
-    ("Россия", "Russia", "РФ", "Russian Federation", "Российская Федерация"),
-    ("Казахстан", "Kazakhstan"), ("Кыргызстан", "Киргизия", "Kyrgyzstan", "Kirghizia"),
-    ("Узбекистан", "Uzbekistan"), ("Таджикистан", "Tajikistan"), ("Туркменистан", "Turkmenistan"),
-    ("Беларусь", "Белоруссия", "Belarus"), ("Украина", "Ukraine"), ("Молдова", "Молдавия", "Moldova"),
-    ("Грузия", "Georgia"), ("Армения", "Armenia"), ("Азербайджан", "Azerbaijan"),
-    ("Турция", "Turkey", "Türkiye", "Turkiye"),
-    ("ОАЭ", "Объединённые Арабские Эмираты", "UAE", "United Arab Emirates", "Emirates"),
-    ("Таиланд", "Тайланд", "Thailand"), ("Вьетнам", "Vietnam", "Viet Nam"), ("Индонезия", "Indonesia"),
-    ("Индия", "India"), ("Китай", "China"), ("Монголия", "Mongolia"), ("Израиль", "Israel"),
-    ("Египет", "Egypt"), ("Катар", "Qatar"), ("Саудовская Аравия", "Saudi Arabia"),
-    ("Сербия", "Serbia"), ("Черногория", "Montenegro"), ("Босния", "Bosnia"),
-    ("Германия", "Germany"), ("Франция", "France"), ("Польша", "Poland"), ("Литва", "Lithuania"),
-    ("Латвия", "Latvia"), ("Эстония", "Estonia"), ("Финляндия", "Finland"),
-    ("Чехия", "Czechia", "Czech Republic"), ("Болгария", "Bulgaria"), ("Кипр", "Cyprus"),
-    ("Испания", "Spain"), ("Италия", "Italy"), ("Нидерланды", "Netherlands"),
-    ("Великобритания", "United Kingdom", "Britain", "UK"), ("США", "USA", "United States", "US"),
-    ("Аргентина", "Argentina"), ("Бразилия", "Brazil"), ("Шри-Ланка", "Sri Lanka"),
-]
+# rule in one language matches a report in the other: the table lives in
+# khronika.geo, with the gazetteer that derives event countries.
+_COUNTRIES = [names for _code, names in COUNTRIES]
 
 
 def _fold(text: str) -> str:

@@ -34,6 +34,8 @@ class Source(NamedTuple):
     evidence: str                 # the first sentence of this document reporting the fact
     captured_at: str | None
     sha256: str | None
+    start: int | None = None      # the evidence sentence's offsets in the document text
+    end: int | None = None
 
 
 @dataclass
@@ -49,6 +51,7 @@ class Fact:
     sources: list[Source] = field(default_factory=list)
     event_ids: list[str] = field(default_factory=list)  # the grouped mentions, for review
     confidence: float = 0.0       # the highest among the mentions
+    confirmed: bool = False       # a reviewer confirmed at least one of the mentions
 
 
 # ---------------------------------------------------------------- dates
@@ -205,6 +208,8 @@ def _fact_from(group: list[Any]) -> Fact:
                 evidence=_get(row, "evidence"),
                 captured_at=_get(row, "captured_at"),
                 sha256=_get(row, "sha256"),
+                start=_get(row, "span_start"),
+                end=_get(row, "span_end"),
             )
 
     first = group[0]
@@ -219,6 +224,7 @@ def _fact_from(group: list[Any]) -> Fact:
         sources=list(sources.values()),
         event_ids=[_get(r, "event_id") for r in group if _get(r, "event_id") is not None],
         confidence=max((_get(r, "confidence") or 0.0) for r in group),
+        confirmed=any(_get(r, "review_status") == "confirmed" for r in group),
     )
 
 

@@ -36,7 +36,7 @@ documents = sa.Table(
     sa.Column("path", sa.Text, nullable=False),
     sa.Column("url", sa.Text),
     sa.Column("title", sa.Text),
-    sa.Column("source", sa.Text),
+    sa.Column("source", sa.Text, index=True),      # indexed for the search filter (revision 0003)
     sa.Column("published", TIMESTAMP),
     sa.Column("language", SHORT),
     sa.Column("media_type", sa.String(100), nullable=False),
@@ -74,6 +74,8 @@ persons = sa.Table(
     # Set when a human decided something about this person: automatic runs
     # then never overwrite name, name_latin, role or gender.
     sa.Column("locked", sa.Boolean, nullable=False),
+    # Safety: never on a public page or in an export (revision 0004).
+    sa.Column("do_not_publish", sa.Boolean, nullable=False, server_default=sa.false()),
 )
 
 # Every form a person is known by, including the current name and its
@@ -109,6 +111,8 @@ events = sa.Table(
     sa.Column("date", SHORT),                       # ISO at the text's precision, "2022/2023"
     sa.Column("date_text", sa.Text),
     sa.Column("place", sa.Text),
+    # ISO 3166-1 alpha-2 of the place (khronika.geo.country_of), revision 0003.
+    sa.Column("country", sa.String(2), index=True),
     sa.Column("charge", sa.Text),
     sa.Column("term_years", sa.Float),
     sa.Column("evidence", sa.Text, nullable=False),
@@ -116,11 +120,29 @@ events = sa.Table(
     sa.Column("span_end", sa.Integer, nullable=False),
     sa.Column("confidence", sa.Float, nullable=False),
     sa.Column("trigger", sa.Text),
+    # pending | confirmed | rejected. A human decision (revision 0004) also
+    # records who and when; automatic runs never change a decided event.
     sa.Column("review_status", SHORT, nullable=False, server_default="pending"),
     sa.Column("created_at", TIMESTAMP, nullable=False),
+    sa.Column("reviewed_by", sa.String(64)),
+    sa.Column("reviewed_at", TIMESTAMP),
+    sa.Index("ix_events_review_status_created_at", "review_status", "created_at"),
 )
 
 TABLES = (documents, snapshots, persons, aliases, mentions, events)
+
+# Every distinct term of the full-text index (revision 0003; see
+# khronika.search). A query's prefix ("задерж*") is expanded to the indexed
+# terms it covers with one range scan here, because FTS5 answers an OR of
+# exact terms lazily (0.1 ms for a page of a word found in half of 100k
+# documents) but merges a prefix's whole doclist first (5-10 ms). The FTS5
+# table itself (`documents_fts`, rowid = documents.rowid) is a SQLite
+# virtual table that this metadata cannot describe.
+search_terms = sa.Table(
+    "search_terms", metadata,
+    sa.Column("term", sa.Text, primary_key=True),
+    sqlite_with_rowid=False,
+)
 
 
 # --- following sources and alerting (`khronika watch`, revision 0002) -------------
@@ -199,3 +221,128 @@ outbox = sa.Table(
 )
 
 WATCH_TABLES = (sources, items, rules, outbox)
+
+
+# --- the web app (revision 0004) -------------------------------------------------
+
+ROLES = ("admin", "lawyer", "monitor", "viewer")
+
+users = sa.Table(
+    "users", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("username", sa.String(64), nullable=False, unique=True),
+    sa.Column("password_hash", sa.Text, nullable=False),   # argon2id, self-describing
+    sa.Column("role", SHORT, nullable=False),              # one of ROLES
+    sa.Column("email", sa.Text),
+    sa.Column("active", sa.Boolean, nullable=False),
+    sa.Column("created_at", TIMESTAMP, nullable=False),
+)
+
+# Server-side sessions: the cookie carries a random token, the row its
+# SHA-256, so a copy of the database does not hand out live sessions.
+web_sessions = sa.Table(
+    "web_sessions", metadata,
+    sa.Column("id", ID, primary_key=True),                 # sha256(token)
+    sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id"), nullable=False),
+    sa.Column("csrf_token", ID, nullable=False),
+    sa.Column("created_at", sa.Float, nullable=False),     # Unix time
+    sa.Column("expires_at", sa.Float, nullable=False),
+)
+
+# Every change made by a person through the web app or the CLI: who, when,
+# and the entity before and after. Append-only.
+audit_log = sa.Table(
+    "audit_log", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("at", TIMESTAMP, nullable=False),
+    sa.Column("username", sa.String(64), nullable=False),
+    sa.Column("action", SHORT, nullable=False),
+    sa.Column("entity", SHORT, nullable=False),
+    sa.Column("entity_id", sa.Text, nullable=False),
+    sa.Column("before", sa.JSON),
+    sa.Column("after", sa.JSON),
+    sa.Index("ix_audit_log_entity_entity_id", "entity", "entity_id"),
+)
+
+# A person merged into another: later documents resolving to the old id
+# (ids are derived from names) land on the surviving person.
+person_redirects = sa.Table(
+    "person_redirects", metadata,
+    sa.Column("from_id", ID, primary_key=True),
+    sa.Column("to_id", ID, nullable=False),
+    sa.Column("at", TIMESTAMP, nullable=False),
+    sa.Column("username", sa.String(64), nullable=False),
+)
+
+# Case files are private: nothing below ever reaches a public page or export.
+CASE_STATUSES = ("detained", "in_custody", "deported", "extradited", "handed_over", "released",
+                 "asylum_pending", "safe_abroad")
+
+case_files = sa.Table(
+    "case_files", metadata,
+    sa.Column("person_id", ID, sa.ForeignKey("persons.id"), primary_key=True),
+    sa.Column("status", SHORT),                            # one of CASE_STATUSES
+    sa.Column("summary", sa.Text),
+    sa.Column("next_hearing", SHORT),                      # ISO date
+    sa.Column("updated_at", TIMESTAMP, nullable=False),
+    sa.Column("updated_by", sa.String(64), nullable=False),
+)
+
+case_lawyers = sa.Table(
+    "case_lawyers", metadata,
+    sa.Column("person_id", ID, primary_key=True),
+    sa.Column("user_id", sa.Integer, sa.ForeignKey("users.id"), primary_key=True),
+)
+
+deadlines = sa.Table(
+    "deadlines", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("person_id", ID, sa.ForeignKey("persons.id"), nullable=False, index=True),
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("due", SHORT, nullable=False),               # ISO date
+    sa.Column("remind_days", sa.Integer, nullable=False),  # remind this many days before
+    sa.Column("reminded_at", TIMESTAMP),
+    sa.Column("done", sa.Boolean, nullable=False),
+    sa.Column("created_by", sa.String(64), nullable=False),
+    sa.Column("created_at", TIMESTAMP, nullable=False),
+)
+
+tasks = sa.Table(
+    "tasks", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("person_id", ID, sa.ForeignKey("persons.id"), nullable=False, index=True),
+    sa.Column("title", sa.Text, nullable=False),
+    sa.Column("due", SHORT, nullable=False),
+    sa.Column("assignee_id", sa.Integer),                  # users.id; null: unassigned
+    sa.Column("done", sa.Boolean, nullable=False),
+    sa.Column("created_by", sa.String(64), nullable=False),
+    sa.Column("created_at", TIMESTAMP, nullable=False),
+)
+
+notes = sa.Table(
+    "notes", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("person_id", ID, sa.ForeignKey("persons.id"), nullable=False, index=True),
+    sa.Column("body", sa.Text, nullable=False),
+    sa.Column("author", sa.String(64), nullable=False),
+    sa.Column("created_at", TIMESTAMP, nullable=False),
+)
+
+attachments = sa.Table(
+    "attachments", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("person_id", ID, sa.ForeignKey("persons.id"), nullable=False, index=True),
+    sa.Column("filename", sa.Text, nullable=False),
+    sa.Column("media_type", sa.String(100), nullable=False),
+    sa.Column("size", sa.Integer, nullable=False),
+    sa.Column("sha256", ID, nullable=False),
+    sa.Column("data", sa.LargeBinary, nullable=False),
+    sa.Column("uploaded_by", sa.String(64), nullable=False),
+    sa.Column("uploaded_at", TIMESTAMP, nullable=False),
+)
+
+WEB_TABLES = (users, web_sessions, audit_log, person_redirects, case_files, case_lawyers,
+              deadlines, tasks, notes, attachments)
+# Tables whose rows are private to the legal team (publish/export never read them).
+PRIVATE_TABLES = (case_files, case_lawyers, deadlines, tasks, notes, attachments, audit_log,
+                  web_sessions, users)

@@ -21,8 +21,11 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy.engine import Connection, Engine
 
+from khronika import search
+from khronika.geo import country_of
 from khronika.model import Alert, Document, EventMention, Person, PersonMention, Rule, SourceConfig
 from khronika.store import schema as tables
+from khronika.store.casework import CONFIRMED, PENDING_REVIEW, CaseworkQueries, _redirected
 from khronika.store.facts import Fact, group_facts
 from khronika.store.keys import alias_key
 
@@ -89,7 +92,7 @@ def _chunks(values: Sequence[Any], size: int = _IN_CHUNK) -> Iterator[Sequence[A
         yield values[start:start + size]
 
 
-class Store:
+class Store(CaseworkQueries):
     """The database behind Khronika. Open with `open_store(db)`; close when done."""
 
     def __init__(self, db: str | os.PathLike | None = None):
@@ -198,6 +201,7 @@ class Store:
         *,
         analysed: bool = True,
         note: str | None = None,
+        replace: bool = False,
     ) -> bool:
         """Store one document with everything extracted and resolved from it.
 
@@ -207,24 +211,35 @@ class Store:
         already a Person.id). All of it is written in one transaction: a crash
         at any point leaves the whole document or none of it.
 
-        Returns False, writing nothing, when the document is already stored.
+        Returns False, writing nothing, when the document is already stored,
+        unless `replace`: then this is a re-extraction (a better model, new
+        rules) and its events replace the document's machine events that no
+        one reviewed yet. A reviewed event, confirmed, edited or rejected,
+        keeps the human decision whatever the new extraction says.
         Raises ValueError when an event names a person that is neither
         assigned nor stored.
         """
-        # An event's person is a local id, or already a Person.id (checked below).
-        event_person_ids = [assignments.get(event.person, event.person) for event in events]
         for attempt in (1, 2):
             try:
                 with self._writing() as connection:
-                    if self._has_document(connection, doc.id):
+                    stored = self._has_document(connection, doc.id)
+                    if stored and not replace:
                         return False
-                    self._insert_document(connection, doc, analysed=analysed, note=note)
+                    persons, assignments = self._follow_redirects(connection, persons, assignments)
+                    # An event's person is a local id, or already a Person.id (checked below).
+                    event_person_ids = [assignments.get(event.person, event.person) for event in events]
+                    if not stored:
+                        self._insert_document(connection, doc, analysed=analysed, note=note)
                     for person in persons:
                         self._upsert_person(connection, person)
                     self._check_persons_exist(
                         connection, set(event_person_ids) | set(assignments.values()))
+                    keep: set[str] = set()
+                    if stored:
+                        keep = self._clear_machine_extraction(connection, doc.id, {e.id for e in events})
                     self._insert_mentions(connection, doc.id, extraction_persons, assignments)
-                    self._insert_events(connection, doc.id, events, event_person_ids)
+                    kept = [(e, pid) for e, pid in zip(events, event_person_ids, strict=True) if e.id not in keep]
+                    self._insert_events(connection, doc.id, [e for e, _ in kept], [pid for _, pid in kept])
                 return True
             except sa.exc.IntegrityError:
                 # On PostgreSQL, another worker may have stored the same
@@ -237,6 +252,35 @@ class Store:
                 if attempt == 2 or self.engine.dialect.name == "sqlite":
                     raise
         raise AssertionError("unreachable")
+
+    @staticmethod
+    def _clear_machine_extraction(connection: Connection, doc_id: str, new_ids: set[str]) -> set[str]:
+        """Before a re-extraction: drop the document's mentions and its
+        unreviewed events that the new run no longer finds. Returns the ids
+        of the events that stay as they are (every reviewed one, and the
+        unreviewed ones found again, which keep their place in the queue)."""
+        event = tables.events.c
+        existing = dict(connection.execute(
+            sa.select(event.id, event.review_status).where(event.document_id == doc_id)).all())
+        stale = [event_id for event_id, status in existing.items()
+                 if status == PENDING_REVIEW and event_id not in new_ids]
+        for chunk in _chunks(stale):
+            connection.execute(tables.events.delete().where(event.id.in_(chunk)))
+        connection.execute(tables.mentions.delete().where(tables.mentions.c.document_id == doc_id))
+        return set(existing) - set(stale)
+
+    @staticmethod
+    def _follow_redirects(connection: Connection, persons: list[Person], assignments: dict[str, str]
+                          ) -> tuple[list[Person], dict[str, str]]:
+        """A person a human merged into another keeps its name-derived id in
+        the resolver's eyes: send what resolves to it to the surviving person."""
+        ids = {p.id for p in persons} | set(assignments.values())
+        moved = _redirected(connection, sorted(ids))
+        if not moved:
+            return persons, assignments
+        persons = [dataclasses.replace(p, id=moved.get(p.id, p.id)) for p in persons]
+        assignments = {local: moved.get(pid, pid) for local, pid in assignments.items()}
+        return persons, assignments
 
     @staticmethod
     def _check_persons_exist(connection: Connection, person_ids: set[str]) -> None:
@@ -265,6 +309,10 @@ class Store:
             document_id=doc.id, sha256=doc.sha256, captured_at=doc.captured_at,
             raw=bytes(doc.raw or b""),
         ))
+        # The full-text index, in the same transaction. SQLite only: other
+        # backends have no index yet and `search` raises NotImplementedError.
+        if connection.dialect.name == "sqlite":
+            search.index_document(connection, doc.id, doc.title, doc.text)
 
     def _upsert_person(self, connection: Connection, person: Person) -> None:
         """Insert a new person, or merge what an automatic run learned into a stored one.
@@ -323,7 +371,7 @@ class Store:
     @staticmethod
     def _insert_events(connection: Connection, doc_id: str, event_mentions: list[EventMention],
                        person_ids: list[str]) -> None:
-        now = _now()
+        now = _now_precise()   # the review queue is oldest first
         rows: dict[str, dict] = {}
         for event, person_id in zip(event_mentions, person_ids, strict=True):
             # The id hashes document, person, type, sentence and trigger: a
@@ -331,6 +379,7 @@ class Store:
             rows.setdefault(event.id, dict(
                 id=event.id, document_id=doc_id, person_id=person_id, type=event.type,
                 date=event.date, date_text=event.date_text, place=event.place,
+                country=country_of(event.place, event.evidence or ""),
                 charge=event.charge, term_years=event.term_years, evidence=event.evidence,
                 span_start=event.start, span_end=event.end, confidence=event.confidence,
                 trigger=event.trigger, created_at=now,
@@ -462,26 +511,38 @@ class Store:
         with self._reading() as connection:
             return [self._event_from(row) for row in connection.execute(query).mappings()]
 
-    def timeline(self, person_id: str) -> list[Fact]:
-        """One person's facts in date order, each with every source that reported it."""
+    def timeline(self, person_id: str, *, confirmed_only: bool = False) -> list[Fact]:
+        """One person's facts in date order, each with every source that reported it.
+
+        Events a reviewer rejected are never part of a timeline;
+        `confirmed_only` keeps only those a reviewer confirmed (what viewers
+        and the public archive see)."""
         event, document = tables.events.c, tables.documents.c
         # The columns group_facts reads (see its docstring).
         query = (
             sa.select(
                 event.id.label("event_id"), event.person_id, event.type, event.date,
                 event.date_text, event.place, event.charge, event.term_years, event.evidence,
-                event.confidence, event.span_start, event.review_status, event.document_id,
+                event.confidence, event.span_start, event.span_end, event.review_status, event.document_id,
                 document.url, document.path, document.title, document.published,
                 document.captured_at, document.sha256,
             )
             .join(tables.documents, document.id == event.document_id)
-            .where(event.person_id == person_id)
+            .where(event.person_id == person_id,
+                   event.review_status.in_((CONFIRMED,) if confirmed_only else (CONFIRMED, PENDING_REVIEW)))
         )
         with self._reading() as connection:
             rows = list(connection.execute(query).mappings())
         return group_facts(rows)
 
     # ------------------------------------------------------------ overview
+
+    def search(self, query: str, **filters) -> search.SearchPage:
+        """Full-text search of the stored documents: see `khronika.search.search`
+        for the query language and the filters (person_id, types, country,
+        date_from, date_to, source, limit, offset). SQLite only for now."""
+        with self._reading() as connection:
+            return search.search(connection, query, **filters)
 
     def counts(self) -> dict[str, int]:
         """Rows per table."""

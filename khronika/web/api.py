@@ -1,0 +1,282 @@
+"""The JSON API under /api: the same data and the same role checks as the pages.
+
+Authentication: POST /api/login with {username, password} sets the session
+cookie and returns the session's CSRF token; every POST/PUT/PATCH/DELETE
+must send it back in the `X-CSRF-Token` header. The schema is at
+/api/openapi.json, browsable at /api/docs.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Any, Literal
+
+from fastapi import APIRouter, Depends, HTTPException, Path, Query, Response
+from pydantic import BaseModel, Field
+
+from khronika.model import EVENT_TYPES
+from khronika.store.schema import CASE_STATUSES
+from khronika.web import auth, service
+from khronika.web.app import Context, context, enforce_csrf, set_cookie
+
+router = APIRouter(prefix="/api", dependencies=[Depends(enforce_csrf)], tags=["khronika"])
+login_router = APIRouter(prefix="/api", tags=["session"])
+
+Ctx = Annotated[Context, Depends(context)]
+# Row ids as SQLite stores them (64-bit): a bigger number is a 422, not an overflow.
+RowId = Annotated[int, Path(ge=1, le=2**63 - 1)]
+UserId = Annotated[int, Field(ge=1, le=2**63 - 1)]
+EventType = Literal[tuple(EVENT_TYPES)]            # type: ignore[valid-type]
+CaseStatus = Literal[tuple(CASE_STATUSES)]         # type: ignore[valid-type]
+ISO_DATE = r"^\d{4}(-\d{2}(-\d{2})?)?(/\d{4}(-\d{2}(-\d{2})?)?)?$"
+ISO_DAY = r"^\d{4}-\d{2}-\d{2}$"
+
+
+class Credentials(BaseModel):
+    username: str = Field(min_length=1, max_length=64)
+    password: str = Field(min_length=1, max_length=1024)
+
+
+class Review(BaseModel):
+    decision: Literal["confirmed", "rejected"]
+    type: EventType | None = None
+    date: str | None = Field(default=None, pattern=ISO_DATE)
+    place: str | None = Field(default=None, max_length=200)
+    person_id: str | None = Field(default=None, max_length=64)
+
+
+class Merge(BaseModel):
+    into: str = Field(max_length=64)
+    other: str = Field(max_length=64)
+
+
+class Split(BaseModel):
+    name: str = Field(min_length=1, max_length=200)
+    event_ids: list[str] = Field(min_length=1, max_length=1000)
+
+
+class Publication(BaseModel):
+    do_not_publish: bool
+
+
+class CaseUpdate(BaseModel):
+    status: CaseStatus | None = None
+    summary: str | None = Field(default=None, max_length=100_000)
+    next_hearing: str | None = Field(default=None, pattern=ISO_DAY)
+
+
+class Lawyer(BaseModel):
+    user_id: UserId
+    assigned: bool = True
+
+
+class DeadlineIn(BaseModel):
+    title: str = Field(min_length=1, max_length=500)
+    due: str = Field(pattern=ISO_DAY)
+    remind_days: int = Field(default=3, ge=0, le=365)
+
+
+class TaskIn(BaseModel):
+    title: str = Field(min_length=1, max_length=500)
+    due: str = Field(pattern=ISO_DAY)
+    assignee_id: UserId | None = None
+
+
+class NoteIn(BaseModel):
+    body: str = Field(min_length=1, max_length=100_000)
+
+
+class Done(BaseModel):
+    done: bool = True
+
+
+def _day(value: str) -> str:
+    try:
+        dt.date.fromisoformat(value)
+    except ValueError:
+        raise ValueError(f"not a date: {value!r}") from None
+    return value
+
+
+# ---------------------------------------------------------------- session
+
+@login_router.post("/login")
+def login(credentials: Credentials, ctx: Ctx, response: Response) -> dict[str, Any]:
+    from khronika.web.pages import try_login
+    token = try_login(ctx.request, credentials.username, credentials.password)
+    if token is None:
+        raise HTTPException(401, "wrong username or password")
+    set_cookie(ctx.request, response, auth.SESSION_COOKIE, token, max_age=auth.SESSION_TTL_S)
+    user, csrf = ctx.store.session_user(token)
+    return {"user": {k: user[k] for k in ("id", "username", "role")}, "csrf_token": csrf}
+
+
+@router.post("/logout")
+def logout(ctx: Ctx, response: Response) -> dict[str, bool]:
+    token = ctx.request.cookies.get(auth.SESSION_COOKIE)
+    if token:
+        ctx.store.end_session(token)
+    response.delete_cookie(auth.SESSION_COOKIE, path="/")
+    return {"ok": True}
+
+
+@router.get("/me")
+def me(ctx: Ctx) -> dict[str, Any]:
+    ctx.require(True)
+    return {"id": ctx.user.id, "username": ctx.user.username, "role": ctx.user.role,
+            "csrf_token": ctx.csrf_token}
+
+
+# ---------------------------------------------------------------- reading
+
+@router.get("/persons")
+def persons(ctx: Ctx, q: Annotated[str | None, Query(max_length=200)] = None) -> list[dict[str, Any]]:
+    return service.persons(ctx, fragment=q)
+
+
+@router.get("/persons/{person_id}")
+def person(ctx: Ctx, person_id: str) -> dict[str, Any]:
+    data = service.person_page(ctx, person_id)
+    for fact in data["timeline"]:
+        for source in fact["sources"]:
+            found = source.pop("context")
+            source["context"] = None if found is None else {"text": found[0], "start": found[1],
+                                                            "end": found[2]}
+    return data
+
+
+@router.get("/documents/{doc_id}")
+def document(ctx: Ctx, doc_id: str) -> dict[str, Any]:
+    return service.document(ctx, doc_id)
+
+
+@router.get("/search")
+def search(ctx: Ctx, q: Annotated[str, Query(max_length=500)] = "",
+           person: Annotated[str | None, Query(max_length=64)] = None,
+           type: EventType | None = None,
+           country: Annotated[str | None, Query(max_length=2)] = None,
+           date_from: Annotated[str | None, Query(pattern=ISO_DATE)] = None,
+           date_to: Annotated[str | None, Query(pattern=ISO_DATE)] = None,
+           source: Annotated[str | None, Query(max_length=500)] = None,
+           page: Annotated[int, Query(ge=1, le=500)] = 1) -> dict[str, Any]:
+    return service.search(ctx, q, person=person, type=type, country=country, date_from=date_from,
+                          date_to=date_to, source=source, page=page)
+
+
+@router.get("/trends")
+def trends(ctx: Ctx) -> dict[str, Any]:
+    return service.trends(ctx)
+
+
+# ---------------------------------------------------------------- review
+
+def _reviewer(ctx: Context) -> None:
+    ctx.require(ctx.user is not None and ctx.user.can_review)
+
+
+@router.get("/review")
+def review_queue(ctx: Ctx, page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+                 limit: Annotated[int, Query(ge=1, le=200)] = 50) -> dict[str, Any]:
+    _reviewer(ctx)
+    total, events = ctx.store.review_queue(limit=limit, offset=(page - 1) * limit)
+    return {"total": total, "page": page, "events": events}
+
+
+@router.post("/events/{event_id}/review")
+def review(ctx: Ctx, event_id: str, body: Review) -> dict[str, Any]:
+    _reviewer(ctx)
+    changes = body.model_dump(exclude={"decision"}, exclude_none=True)
+    return ctx.store.review_event(event_id, body.decision, ctx.user.username, changes)
+
+
+@router.post("/persons/merge")
+def merge(ctx: Ctx, body: Merge) -> dict[str, Any]:
+    _reviewer(ctx)
+    ctx.store.merge_persons(body.into, body.other, ctx.user.username)
+    return {"id": body.into, "merged": body.other}
+
+
+@router.post("/persons/{person_id}/split")
+def split(ctx: Ctx, person_id: str, body: Split) -> dict[str, Any]:
+    _reviewer(ctx)
+    return {"id": ctx.store.split_person(person_id, body.event_ids, body.name, ctx.user.username)}
+
+
+@router.put("/persons/{person_id}/publication")
+def publication(ctx: Ctx, person_id: str, body: Publication) -> dict[str, Any]:
+    _reviewer(ctx)
+    ctx.store.set_do_not_publish(person_id, body.do_not_publish, ctx.user.username)
+    return {"id": person_id, "do_not_publish": body.do_not_publish}
+
+
+# ---------------------------------------------------------------- case files
+
+@router.get("/cases/{person_id}")
+def case_file(ctx: Ctx, person_id: str) -> dict[str, Any]:
+    return service.case_file(ctx, person_id)
+
+
+@router.put("/cases/{person_id}")
+def case_update(ctx: Ctx, person_id: str, body: CaseUpdate) -> dict[str, Any]:
+    service.case_file(ctx, person_id)
+    if body.next_hearing:
+        _day(body.next_hearing)
+    # A partial update: fields left out keep their value; null clears one.
+    ctx.store.update_case(person_id, ctx.user.username, **body.model_dump(exclude_unset=True))
+    return ctx.store.case_file(person_id)
+
+
+@router.post("/cases/{person_id}/lawyers")
+def case_lawyer(ctx: Ctx, person_id: str, body: Lawyer) -> dict[str, Any]:
+    service.case_file(ctx, person_id)
+    ctx.store.assign_lawyer(person_id, body.user_id, ctx.user.username, assigned=body.assigned)
+    return {"lawyers": ctx.store.case_file(person_id)["lawyers"]}
+
+
+@router.post("/cases/{person_id}/deadlines", status_code=201)
+def case_deadline(ctx: Ctx, person_id: str, body: DeadlineIn) -> dict[str, Any]:
+    service.case_file(ctx, person_id)
+    new_id = ctx.store.add_deadline(person_id, body.title, _day(body.due), ctx.user.username,
+                                    remind_days=body.remind_days)
+    return {"id": new_id}
+
+
+@router.post("/cases/{person_id}/tasks", status_code=201)
+def case_task(ctx: Ctx, person_id: str, body: TaskIn) -> dict[str, Any]:
+    service.case_file(ctx, person_id)
+    return {"id": ctx.store.add_task(person_id, body.title, _day(body.due), ctx.user.username,
+                                     assignee_id=body.assignee_id)}
+
+
+@router.post("/cases/{person_id}/notes", status_code=201)
+def case_note(ctx: Ctx, person_id: str, body: NoteIn) -> dict[str, Any]:
+    service.case_file(ctx, person_id)
+    return {"id": ctx.store.add_note(person_id, body.body, ctx.user.username)}
+
+
+@router.patch("/deadlines/{item_id}")
+def deadline_done(ctx: Ctx, item_id: RowId, body: Done) -> dict[str, Any]:
+    ctx.require(ctx.user is not None and ctx.user.can_see_cases)
+    ctx.store.set_done("deadline", item_id, body.done, ctx.user.username)
+    return {"id": item_id, "done": body.done}
+
+
+@router.patch("/tasks/{item_id}")
+def task_done(ctx: Ctx, item_id: RowId, body: Done) -> dict[str, Any]:
+    ctx.require(ctx.user is not None and ctx.user.can_see_cases)
+    ctx.store.set_done("task", item_id, body.done, ctx.user.username)
+    return {"id": item_id, "done": body.done}
+
+
+@router.get("/dashboard")
+def dashboard(ctx: Ctx, mine: bool = False) -> dict[str, Any]:
+    ctx.require(ctx.user is not None and ctx.user.can_see_cases)
+    return ctx.store.dashboard(dt.date.today(), user_id=ctx.user.id if mine else None)
+
+
+# ---------------------------------------------------------------- admin
+
+@router.get("/audit")
+def audit(ctx: Ctx, page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+          entity: Annotated[str | None, Query(max_length=32)] = None) -> list[dict[str, Any]]:
+    ctx.require(ctx.user is not None and ctx.user.can_read_audit)
+    return ctx.store.audit_entries(limit=100, offset=(page - 1) * 100, entity=entity)

@@ -1,0 +1,72 @@
+"""Interface language: gettext catalogs, Russian by default, English available.
+
+Message ids in templates and code are English; `locale/<lang>/LC_MESSAGES/
+khronika.po` holds the translations (English needs none). The .po files
+are the source: they are compiled in memory when the app starts, so there
+is no build step. To add strings: `pybabel extract -F babel.cfg -o
+khronika/web/locale/khronika.pot khronika/web` and `pybabel update -i
+khronika/web/locale/khronika.pot -d khronika/web/locale -D khronika`
+(see docs/web.md).
+"""
+from __future__ import annotations
+
+import gettext
+import io
+from functools import cache
+from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+LOCALE_DIR = Path(__file__).with_name("locale")
+DOMAIN = "khronika"
+LANGUAGES = ("ru", "en")
+DEFAULT_LANGUAGE = "ru"
+
+
+@cache
+def translations(language: str) -> gettext.NullTranslations:
+    po = LOCALE_DIR / language / "LC_MESSAGES" / f"{DOMAIN}.po"
+    if language not in LANGUAGES or not po.exists():
+        return gettext.NullTranslations()
+    with po.open("rb") as f:
+        catalog = read_po(f, locale=language, domain=DOMAIN)
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog)
+    buffer.seek(0)
+    return gettext.GNUTranslations(buffer)
+
+
+def pick_language(query_value: str | None, cookie_value: str | None, accept_language: str | None) -> str:
+    """?lang= first, then the cookie, then the browser's preference, then Russian."""
+    for value in (query_value, cookie_value):
+        if value in LANGUAGES:
+            return value
+    for part in (accept_language or "").split(","):
+        code = part.split(";")[0].strip().lower()[:2]
+        if code in LANGUAGES:
+            return code
+    return DEFAULT_LANGUAGE
+
+
+# Event types and case statuses as people read them. English ids; the
+# Russian comes from the catalog like every other string.
+EVENT_TYPE_LABELS = {
+    "fled": "left the country", "wanted": "put on a wanted list", "detained": "detained",
+    "arrested": "arrested / in custody", "charged": "charged",
+    "extradition_requested": "extradition requested", "extradition_approved": "extradition approved",
+    "extradition_denied": "extradition denied", "extradited": "extradited",
+    "deportation_ordered": "deportation ordered", "deported": "deported",
+    "handed_over": "handed over to the home country", "transferred": "transferred",
+    "entry_refused": "entry refused", "asylum_applied": "applied for asylum",
+    "asylum_denied": "asylum denied", "asylum_granted": "asylum granted", "released": "released",
+    "sentenced": "sentenced", "appeal_filed": "appeal filed", "escaped": "escaped",
+    "disappeared": "disappeared",
+}
+CASE_STATUS_LABELS = {
+    "detained": "detained", "in_custody": "in custody", "deported": "deported",
+    "extradited": "extradited", "handed_over": "handed over", "released": "released",
+    "asylum_pending": "asylum pending", "safe_abroad": "safe abroad",
+}
+ROLE_LABELS = {"admin": "administrator", "lawyer": "lawyer", "monitor": "monitor", "viewer": "viewer",
+               "subject": "subject", "official": "official", "journalist": "journalist", "other": "other"}

@@ -1,0 +1,349 @@
+"""The HTML pages. Forms post back here; every post passes `enforce_csrf`
+(the router's dependency) before its handler runs, and ends in a redirect
+(post/redirect/get) so a reload never repeats a decision."""
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated
+from urllib.parse import quote
+
+from fastapi import APIRouter, Depends, File, Form, HTTPException, Path, Request, UploadFile
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
+
+from khronika.store.schema import CASE_STATUSES
+from khronika.web import auth, service
+from khronika.web.app import Context, context, enforce_csrf, highlight, render, set_cookie
+from khronika.web.charts import trends_chart
+
+router = APIRouter(dependencies=[Depends(enforce_csrf)], include_in_schema=False)
+# The login form has no session yet: its own (double-submit cookie) CSRF check.
+login_router = APIRouter(include_in_schema=False)
+
+Ctx = Annotated[Context, Depends(context)]
+RowId = Annotated[int, Path(ge=1, le=2**63 - 1)]
+MAX_ATTACHMENT_BYTES = 25 * 1024 * 1024
+
+
+def _back(url: str) -> RedirectResponse:
+    return RedirectResponse(url, status_code=303)
+
+
+def _safe_next(target: str | None) -> str:
+    # Only paths of this app: "//evil.example" or "https://..." would be an open redirect.
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return "/"
+    return target
+
+
+# ---------------------------------------------------------------- login
+
+@login_router.get("/login", response_class=HTMLResponse)
+async def login_form(ctx: Ctx, next: str = "/"):
+    token = ctx.request.cookies.get(auth.LOGIN_CSRF_COOKIE) or auth.new_token()
+    response = render(ctx, "login.html", {"next": _safe_next(next), "login_csrf": token, "error": None})
+    set_cookie(ctx.request, response, auth.LOGIN_CSRF_COOKIE, token, max_age=3600)
+    return response
+
+
+@login_router.post("/login", response_class=HTMLResponse)
+def login(ctx: Ctx, username: Annotated[str, Form(max_length=64)], password: Annotated[str, Form(max_length=1024)],
+          csrf_token: Annotated[str, Form(max_length=128)] = "", next: Annotated[str, Form()] = "/"):
+    request = ctx.request
+    if not auth.tokens_match(request.cookies.get(auth.LOGIN_CSRF_COOKIE), csrf_token):
+        raise HTTPException(403, ctx.gettext("The form has expired or did not come from this site "
+                                             "(missing or wrong CSRF token). Reload the page and try again."))
+    token = try_login(request, username, password)
+    if token is None:
+        response = render(ctx, "login.html", {"next": _safe_next(next), "login_csrf": csrf_token,
+                                              "error": ctx.gettext("Wrong username or password.")},
+                          status_code=401)
+        return response
+    response = _back(_safe_next(next))
+    set_cookie(request, response, auth.SESSION_COOKIE, token, max_age=auth.SESSION_TTL_S)
+    response.delete_cookie(auth.LOGIN_CSRF_COOKIE, path="/")
+    return response
+
+
+def try_login(request: Request, username: str, password: str) -> str | None:
+    """A new session token for a right password; None for a wrong one; 429
+    when this name or address has failed too often (see auth.LoginThrottle)."""
+    store, throttle = request.app.state.store, request.app.state.throttle
+    keys = (f"user:{username.strip().lower()}", f"addr:{request.client.host if request.client else '?'}")
+    wait = throttle.retry_after(*keys)
+    if wait:
+        raise HTTPException(429, "too many failed logins; try again later",
+                            headers={"Retry-After": str(wait)})
+    user = store.user_by_name(username.strip())
+    ok = auth.verify_password(user["password_hash"] if user else None, password)
+    if not ok or not user["active"]:
+        throttle.failed(*keys)
+        return None
+    throttle.succeeded(keys[0])
+    if auth.needs_rehash(user["password_hash"]):
+        store.set_user(user["username"], password_hash=auth.hash_password(password), by=user["username"])
+    token = auth.new_token()
+    store.create_session(user["id"], token, auth.new_token(), auth.SESSION_TTL_S)
+    return token
+
+
+@router.post("/logout")
+def logout(ctx: Ctx):
+    token = ctx.request.cookies.get(auth.SESSION_COOKIE)
+    if token:
+        ctx.store.end_session(token)
+    response = _back("/login")
+    response.delete_cookie(auth.SESSION_COOKIE, path="/")
+    return response
+
+
+# ---------------------------------------------------------------- reading
+
+@router.get("/", response_class=HTMLResponse)
+def home(ctx: Ctx, q: str | None = None):
+    found = service.persons(ctx, fragment=q)
+    return render(ctx, "persons.html", {"persons": found, "q": q or ""})
+
+
+@router.get("/search", response_class=HTMLResponse)
+def search_page(ctx: Ctx, q: str = "", person: str = "", type: str = "", country: str = "",
+                date_from: str = "", date_to: str = "", source: str = "", page: int = 1):
+    ctx.require(True)
+    result = None
+    if q.strip() or person or type or country:
+        result = service.search(ctx, q, person=person, type=type, country=country, date_from=date_from,
+                                date_to=date_to, source=source, page=page)
+    filters = {"q": q, "person": person, "type": type, "country": country, "date_from": date_from,
+               "date_to": date_to, "source": source}
+    return render(ctx, "search.html", {"result": result, "filters": filters, "page": page})
+
+
+@router.get("/persons/{person_id}", response_class=HTMLResponse)
+def person_page(ctx: Ctx, person_id: str):
+    data = service.person_page(ctx, person_id)
+    env = ctx.request.app.state.templates[ctx.language]
+    label, when = env.globals["event_label"], env.globals["date"]
+    for fact in data["timeline"]:
+        fact["label"], fact["when"] = label(fact["type"]), when(fact["date"])
+        for source in fact["sources"]:
+            found = source.pop("context")
+            source["context_html"] = highlight(*found) if found else None
+            source["href"] = "/documents/" + quote(source["document_id"], safe="")
+    return render(ctx, "person.html", data)
+
+
+@router.get("/persons/{person_id}/edit", response_class=HTMLResponse)
+def person_edit_page(ctx: Ctx, person_id: str):
+    ctx.require(ctx.user is not None and ctx.user.can_review)
+    data = service.person_page(ctx, person_id)
+    others = [p for p in ctx.store.person_choices() if p["id"] != person_id]
+    return render(ctx, "person_edit.html", data | {"others": others})
+
+
+@router.get("/documents/{doc_id}", response_class=HTMLResponse)
+def document_page(ctx: Ctx, doc_id: str):
+    record = service.document(ctx, doc_id)
+    text = record["text"]
+    # The evidence sentences marked in place, the rest as plain escaped text.
+    pieces, position = [], 0
+    for event in sorted({(e["span_start"], e["span_end"]) for e in record["events"]}):
+        start, end = event
+        if start < position:
+            continue
+        pieces.append(("text", text[position:start]))
+        pieces.append(("mark", text[start:end], start))
+        position = end
+    pieces.append(("text", text[position:]))
+    return render(ctx, "document.html", {"doc": record, "pieces": pieces})
+
+
+@router.get("/documents/{doc_id}/snapshot")
+def snapshot(ctx: Ctx, doc_id: str):
+    service.document(ctx, doc_id)            # the same visibility as the document
+    found = ctx.store.snapshot_bytes(doc_id)
+    if found is None:
+        raise KeyError(doc_id)
+    raw, media_type, sha256 = found
+    # Served as a download, never rendered here: a captured page is hostile markup.
+    return Response(raw, media_type="application/octet-stream", headers={
+        "Content-Disposition": f"attachment; filename=\"snapshot-{sha256[:16]}.bin\"",
+        "Content-Security-Policy": "sandbox", "X-Khronika-SHA256": sha256,
+        "X-Khronika-Media-Type": media_type})
+
+
+@router.get("/trends", response_class=HTMLResponse)
+def trends_page(ctx: Ctx, type: str = "", country: str = ""):
+    data = service.trends(ctx)
+    rows = data["rows"]
+    chart = trends_chart(rows, event_type=type or None, country=country or None,
+                         gettext=ctx.gettext, language=ctx.language)
+    countries = sorted({r["country"] for r in rows if r["country"]})
+    return render(ctx, "trends.html", {"chart": chart, "rows": rows, "type": type, "country": country,
+                                       "countries": countries})
+
+
+# ---------------------------------------------------------------- review
+
+@router.get("/review", response_class=HTMLResponse)
+def review_page(ctx: Ctx, page: int = 1):
+    ctx.require(ctx.user is not None and ctx.user.can_review)
+    page = max(1, page)
+    total, events = ctx.store.review_queue(limit=30, offset=(page - 1) * 30)
+    return render(ctx, "review.html", {"total": total, "events": events, "page": page})
+
+
+@router.post("/review/{event_id}")
+def review(ctx: Ctx, event_id: str, decision: Annotated[str, Form()], type: Annotated[str, Form()] = "",
+           date: Annotated[str, Form()] = "", place: Annotated[str, Form()] = "",
+           person: Annotated[str, Form()] = "", next: Annotated[str, Form()] = "/review"):
+    ctx.require(ctx.user is not None and ctx.user.can_review)
+    before = ctx.store.event(event_id)
+    if before is None:
+        raise KeyError(event_id)
+    changes = {}
+    person_id = service.person_id_for(ctx, person) if person.strip() else ""
+    for key, value in (("type", type), ("date", date), ("place", place), ("person_id", person_id)):
+        if value.strip() and value.strip() != (before.get(key) or ""):
+            changes[key] = value.strip()
+    ctx.store.review_event(event_id, decision, ctx.user.username, changes)
+    return _back(_safe_next(next))
+
+
+@router.post("/persons/merge")
+def merge(ctx: Ctx, into: Annotated[str, Form()], other: Annotated[str, Form()]):
+    ctx.require(ctx.user is not None and ctx.user.can_review)
+    ctx.store.merge_persons(into, other, ctx.user.username)
+    return _back(f"/persons/{quote(into)}")
+
+
+@router.post("/persons/{person_id}/split")
+def split(ctx: Ctx, person_id: str, name: Annotated[str, Form()], event_ids: Annotated[list[str], Form()]):
+    ctx.require(ctx.user is not None and ctx.user.can_review)
+    ids = [i for value in event_ids for i in value.split(",") if i]
+    new_id = ctx.store.split_person(person_id, ids, name, ctx.user.username)
+    return _back(f"/persons/{quote(new_id)}")
+
+
+@router.post("/persons/{person_id}/publication")
+def publication(ctx: Ctx, person_id: str, do_not_publish: Annotated[str, Form()] = ""):
+    ctx.require(ctx.user is not None and ctx.user.can_review)
+    ctx.store.set_do_not_publish(person_id, do_not_publish == "on", ctx.user.username)
+    return _back(f"/persons/{quote(person_id)}")
+
+
+# ---------------------------------------------------------------- case files
+
+def _lawyers(ctx: Context) -> list[dict]:
+    return [u for u in ctx.store.users() if u["role"] in ("lawyer", "admin") and u["active"]]
+
+
+@router.get("/cases/{person_id}", response_class=HTMLResponse)
+def case_page(ctx: Ctx, person_id: str):
+    case = service.case_file(ctx, person_id)
+    person = ctx.store.person_record(person_id)
+    return render(ctx, "case.html", {"case": case, "person": person, "statuses": CASE_STATUSES,
+                                     "lawyers": _lawyers(ctx), "users": ctx.store.users()})
+
+
+@router.post("/cases/{person_id}")
+def case_update(ctx: Ctx, person_id: str, status: Annotated[str, Form()] = "",
+                summary: Annotated[str, Form()] = "", next_hearing: Annotated[str, Form()] = ""):
+    service.case_file(ctx, person_id)
+    ctx.store.update_case(person_id, ctx.user.username, status=status or None, summary=summary or None,
+                          next_hearing=next_hearing or None)
+    return _back(f"/cases/{quote(person_id)}")
+
+
+@router.post("/cases/{person_id}/lawyers")
+def case_lawyer(ctx: Ctx, person_id: str, user_id: Annotated[int, Form(ge=1, le=2**63 - 1)],
+                action: Annotated[str, Form()] = "assign"):
+    service.case_file(ctx, person_id)
+    ctx.store.assign_lawyer(person_id, user_id, ctx.user.username, assigned=action != "unassign")
+    return _back(f"/cases/{quote(person_id)}")
+
+
+@router.post("/cases/{person_id}/deadlines")
+def case_deadline(ctx: Ctx, person_id: str, title: Annotated[str, Form(max_length=500)],
+                  due: Annotated[str, Form()], remind_days: Annotated[int, Form()] = 3):
+    service.case_file(ctx, person_id)
+    ctx.store.add_deadline(person_id, title, due, ctx.user.username, remind_days=remind_days)
+    return _back(f"/cases/{quote(person_id)}")
+
+
+@router.post("/cases/{person_id}/tasks")
+def case_task(ctx: Ctx, person_id: str, title: Annotated[str, Form(max_length=500)],
+              due: Annotated[str, Form()], assignee_id: Annotated[str, Form()] = ""):
+    service.case_file(ctx, person_id)
+    ctx.store.add_task(person_id, title, due, ctx.user.username,
+                       assignee_id=int(assignee_id) if assignee_id.strip() else None)
+    return _back(f"/cases/{quote(person_id)}")
+
+
+@router.post("/cases/{person_id}/notes")
+def case_note(ctx: Ctx, person_id: str, body: Annotated[str, Form(max_length=100_000)]):
+    service.case_file(ctx, person_id)
+    ctx.store.add_note(person_id, body, ctx.user.username)
+    return _back(f"/cases/{quote(person_id)}")
+
+
+@router.post("/cases/{person_id}/attachments")
+async def case_attachment(ctx: Ctx, person_id: str, file: Annotated[UploadFile, File()]):
+    service.case_file(ctx, person_id)
+    data = await file.read(MAX_ATTACHMENT_BYTES + 1)
+    if len(data) > MAX_ATTACHMENT_BYTES:
+        raise HTTPException(413, ctx.gettext("The file is larger than 25 MB."))
+    name = (file.filename or "attachment").replace("/", "_").replace("\\", "_")[:200]
+    ctx.store.add_attachment(person_id, name, file.content_type or "application/octet-stream", data,
+                             ctx.user.username)
+    return _back(f"/cases/{quote(person_id)}")
+
+
+@router.get("/attachments/{attachment_id}")
+def attachment(ctx: Ctx, attachment_id: RowId):
+    ctx.require(ctx.user is not None and ctx.user.can_see_cases)
+    found = ctx.store.attachment(attachment_id)
+    if found is None:
+        raise KeyError(attachment_id)
+    return Response(found["data"], media_type="application/octet-stream", headers={
+        "Content-Disposition": f"attachment; filename*=UTF-8''{quote(found['filename'])}",
+        "Content-Security-Policy": "sandbox"})
+
+
+@router.post("/deadlines/{item_id}/done")
+def deadline_done(ctx: Ctx, item_id: RowId, done: Annotated[str, Form()] = "on",
+                  next: Annotated[str, Form()] = "/dashboard"):
+    ctx.require(ctx.user is not None and ctx.user.can_see_cases)
+    ctx.store.set_done("deadline", item_id, done == "on", ctx.user.username)
+    return _back(_safe_next(next))
+
+
+@router.post("/tasks/{item_id}/done")
+def task_done(ctx: Ctx, item_id: RowId, done: Annotated[str, Form()] = "on",
+              next: Annotated[str, Form()] = "/dashboard"):
+    ctx.require(ctx.user is not None and ctx.user.can_see_cases)
+    ctx.store.set_done("task", item_id, done == "on", ctx.user.username)
+    return _back(_safe_next(next))
+
+
+@router.get("/dashboard", response_class=HTMLResponse)
+def dashboard(ctx: Ctx, mine: bool = False):
+    ctx.require(ctx.user is not None and ctx.user.can_see_cases)
+    due = ctx.store.dashboard(dt.date.today(), user_id=ctx.user.id if mine else None)
+    return render(ctx, "dashboard.html", {"due": due, "mine": mine})
+
+
+@router.get("/cases/{person_id}/dossier", response_class=HTMLResponse)
+def dossier(ctx: Ctx, person_id: str):
+    case = service.case_file(ctx, person_id)
+    data = service.person_page(ctx, person_id)
+    return render(ctx, "dossier.html", data | {"case": case})
+
+
+# ---------------------------------------------------------------- admin
+
+@router.get("/audit", response_class=HTMLResponse)
+def audit(ctx: Ctx, page: int = 1):
+    ctx.require(ctx.user is not None and ctx.user.can_read_audit)
+    page = max(1, page)
+    entries = ctx.store.audit_entries(limit=100, offset=(page - 1) * 100)
+    return render(ctx, "audit.html", {"entries": entries, "page": page})
+

@@ -1,0 +1,145 @@
+"""What the pages and the API both show, assembled once from the store.
+
+Each function takes the request's `Context` and applies its role's limits
+itself, so an HTML page and its JSON twin cannot disagree about what a
+viewer may see.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from typing import Any
+
+from fastapi import HTTPException
+
+from khronika.model import EVENT_TYPES
+from khronika.web.app import Context
+
+PAGE_SIZE = 20
+
+
+def visible_person(ctx: Context, person_id: str) -> dict:
+    """The person, if this user may see them: viewers see only persons with a
+    confirmed event who are not marked "do not publish"."""
+    ctx.require(True)
+    person = ctx.store.person_record(person_id)
+    if person is None:
+        redirect = ctx.store.person_redirects([person_id]).get(person_id)
+        if redirect:
+            raise HTTPException(308, headers={"Location": f"/persons/{redirect}"}, detail=redirect)
+        raise KeyError(person_id)
+    if not ctx.user.sees_unreviewed and (person["do_not_publish"] or not ctx.store.timeline(
+            person_id, confirmed_only=True)):
+        raise KeyError(person_id)
+    return person
+
+
+def person_page(ctx: Context, person_id: str) -> dict[str, Any]:
+    person = visible_person(ctx, person_id)
+    facts = ctx.store.timeline(person_id, confirmed_only=not ctx.user.sees_unreviewed)
+    spans = [(s.document_id, s.start, s.end) for f in facts for s in f.sources
+             if s.start is not None and s.end is not None]
+    contexts = ctx.store.evidence_contexts(spans)
+    timeline = []
+    for fact in facts:
+        sources = []
+        for source in fact.sources:
+            found = contexts.get((source.document_id, source.start, source.end))
+            sources.append(source._asdict() | {"context": found})
+        # Shallow on purpose: dataclasses.asdict deep-copies every field.
+        timeline.append({field.name: getattr(fact, field.name) for field in dataclasses.fields(fact)}
+                        | {"sources": sources})
+    dated = [f for f in facts if f.date]
+    status = dated[-1].type if dated else (facts[-1].type if facts else None)
+    public = {k: person[k] for k in ("id", "name", "name_latin", "aliases", "role", "gender", "attributes")}
+    if ctx.user.sees_unreviewed:
+        public["do_not_publish"] = bool(person["do_not_publish"])
+        public["locked"] = bool(person["locked"])
+    return {"person": public, "status": status, "timeline": timeline}
+
+
+def persons(ctx: Context, fragment: str | None = None) -> list[dict]:
+    ctx.require(True)
+    found = ctx.store.persons_overview(confirmed_only=not ctx.user.sees_unreviewed, fragment=fragment)
+    if not ctx.user.sees_unreviewed:
+        for item in found:
+            item.pop("do_not_publish", None)
+    return found
+
+
+def document(ctx: Context, doc_id: str) -> dict:
+    """A stored document with its events. Viewers see only documents that are
+    a source of a confirmed, publishable fact, and only those facts."""
+    ctx.require(True)
+    record = ctx.store.document_record(doc_id)
+    if record is None:
+        raise KeyError(doc_id)
+    if not ctx.user.sees_unreviewed:
+        record["events"] = [e for e in record["events"]
+                            if e["review_status"] == "confirmed" and not e["do_not_publish"]]
+        if not record["events"]:
+            raise KeyError(doc_id)
+    for key in ("meta", "removed", "path"):
+        record.pop(key, None)
+    return record
+
+
+def person_id_for(ctx: Context, person: str) -> str:
+    """A person given by id or by any of their names (any case, any script):
+    exactly one must match."""
+    person = person.strip()
+    if ctx.store.person_record(person) is not None:
+        return person
+    found = ctx.store.find_persons(person)
+    if not ctx.user.sees_unreviewed:
+        visible = {p["id"] for p in persons(ctx)}
+        found = [p for p in found if p.id in visible]
+    if len(found) == 1:
+        return found[0].id
+    if not found:
+        raise ValueError(f"no person known as {person!r}")
+    raise ValueError(f"several persons match {person!r}: " + "; ".join(p.name for p in found[:10]))
+
+
+def search(ctx: Context, q: str, *, person: str | None = None, type: str | None = None,
+           country: str | None = None, date_from: str | None = None, date_to: str | None = None,
+           source: str | None = None, page: int = 1) -> dict:
+    ctx.require(True)
+    if type and type not in EVENT_TYPES:
+        raise ValueError(f"unknown event type {type!r}")
+    for value in (date_from, date_to):
+        if value and not _iso_prefix(value):
+            raise ValueError(f"not a date: {value!r} (use YYYY, YYYY-MM or YYYY-MM-DD)")
+    page = max(1, min(page, 500))
+    person = person_id_for(ctx, person) if person else None
+    result = ctx.store.search(
+        q, person_id=person or None, types=[type] if type else None, country=(country or None),
+        date_from=date_from or None, date_to=date_to or None, source=source or None,
+        limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE, confirmed_only=not ctx.user.sees_unreviewed)
+    return {"query": q, "page": page, "page_size": PAGE_SIZE, "total": result.total,
+            "total_capped": result.total_capped,
+            "hits": [dataclasses.asdict(hit) for hit in result.hits]}
+
+
+def _iso_prefix(value: str) -> bool:
+    for form, pad in (("%Y", "-01-01"), ("%Y-%m", "-01"), ("%Y-%m-%d", "")):
+        try:
+            dt.datetime.strptime(value, form)
+            return True
+        except ValueError:
+            continue
+    return False
+
+
+def trends(ctx: Context) -> dict:
+    """Events by month × country × type, and the same as chart series."""
+    ctx.require(True)
+    rows = ctx.store.trends(confirmed_only=not ctx.user.sees_unreviewed)
+    return {"rows": rows}
+
+
+def case_file(ctx: Context, person_id: str) -> dict:
+    ctx.require(ctx.user is not None and ctx.user.can_see_cases)
+    if ctx.store.person_record(person_id) is None:
+        raise KeyError(person_id)
+    return ctx.store.case_file(person_id)
