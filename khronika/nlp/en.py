@@ -19,7 +19,7 @@ from typing import Protocol
 
 from ..model import Document, DocumentExtraction, EventMention, PersonMention
 from ..translit import romanize
-from . import en_dates
+from . import en_dates, ru_dates
 from .en_lexicon import (
     CLAUSE_WORDS,
     HOME_PLACES,
@@ -337,9 +337,14 @@ def _attach_mentions(sents: list[Sent], persons: list[_Person]) -> None:
     recent: list[tuple[str, ...]] = []
     last_group_sent = -10
     chain = 0
+    first_seen: dict[str, int] = {}
+    seen_by_sentence: list[set[str]] = []
     for sent in sents:
         k = 0
         previous_name: Mention | None = None
+        seen_before = set().union(*seen_by_sentence[-2:]) if seen_by_sentence else set()
+        seen_here: set[str] = set()
+        seen_by_sentence.append(seen_here)
         while k < len(sent.toks):
             tok = sent.toks[k]
             if (sent.index, k) in at:
@@ -353,6 +358,8 @@ def _attach_mentions(sents: list[Sent], persons: list[_Person]) -> None:
                     m.chain = previous_name.chain
                 sent.mentions.append(m)
                 previous_name = m
+                first_seen.setdefault(pid, sent.index)
+                seen_here.add(pid)
                 if m.chain is not None:
                     group = tuple(dict.fromkeys(p for x in sent.mentions if x.chain == m.chain for p in x.persons))
                     recent.append(group)
@@ -369,10 +376,19 @@ def _attach_mentions(sents: list[Sent], persons: list[_Person]) -> None:
                     if sent.index - last_group_sent <= 3:
                         target = next((grp for grp in reversed(recent) if len(grp) > 1), None)
                 else:
-                    target = next((grp for grp in reversed(recent[-12:]) if len(grp) == 1
-                                   and gender.get(grp[0]) in (g, None) and grp[0] not in blocked), None)
+                    options = [grp for grp in reversed(recent[-12:]) if len(grp) == 1
+                               and gender.get(grp[0]) in (g, None) and grp[0] not in blocked]
+                    target = options[0] if options else None
+                    if target and _passing(sent, k, target[0], first_seen):
+                        # "when Vladimir Putin announced mobilization, he packed one bag":
+                        # a newcomer in a subordinate clause does not take over the story.
+                        topic = next((grp for grp in options[1:] if grp[0] in seen_before), None)
+                        target = topic or target
                 if target:
                     sent.mentions.append(Mention(k, k + 1, target, case, is_pronoun=True))
+                    seen_here.add(target[0])
+                    if len(target) == 1 and recent and recent[-1] != target:
+                        recent.append(target)      # the pronoun keeps its person in the story
             elif tok.low in described and k > 0 and sent.toks[k - 1].low == "the":
                 sent.mentions.append(Mention(k - 1, k + 1, (described[tok.low],), "any", is_pronoun=True))
             elif tok.low in ("who", "whom", "whose") and k > 1:
@@ -382,6 +398,23 @@ def _attach_mentions(sents: list[Sent], persons: list[_Person]) -> None:
                     case = {"who": "subj", "whom": "obj", "whose": "poss"}[tok.low]
                     sent.mentions.append(Mention(k, k + 1, before.persons, case, is_pronoun=True))
             k += 1
+
+
+_SUBORDINATORS = frozenset({"when", "as", "while", "after", "before", "once", "until", "because", "although",
+                           "though", "if", "since"})
+
+
+def _passing(sent: Sent, k: int, pid: str, first_seen: dict[str, int]) -> bool:
+    """Is `pid` a newcomer named only in a subordinate clause of this sentence,
+    before the pronoun at k ("when Vladimir Putin announced …, he …")?"""
+    if first_seen.get(pid) != sent.index:
+        return False
+    named = [m for m in sent.mentions if not m.is_pronoun and pid in m.persons and m.j <= k]
+    if not named:
+        return False
+    i = named[0].i
+    return any(t.low in _SUBORDINATORS for t in sent.toks[max(0, i - 4):i]) and \
+        any(t.text == "," for t in sent.toks[named[0].j:k])
 
 
 _RELATIONS = frozenset({"sister", "brother", "wife", "husband", "partner", "colleague", "flatmate", "friend",
@@ -466,23 +499,46 @@ def _clause_bounds(toks: list[Tok], k: int) -> tuple[int, int]:
 _NEGATIVE_TYPES = {"entry_refused", "disappeared", "extradition_denied", "asylum_denied"}
 
 
+_AFTER_PARTICIPLE = frozenset({"on", "in", "at", "by", "after", "during", "for", "since", "last", "earlier",
+                               "this", "near", "outside", "while", "over", "following", "together", "with"})
+
+
+def _reduced_relative(toks: list[Tok], k: int) -> bool:
+    """"two Russian activists detained on Sunday": a past participle after a
+    noun and before an adverbial, not a verb with its object ("police detained him")."""
+    t = toks[k].low
+    if not t.endswith(("ed", "en")) or k == 0 or k + 1 >= len(toks):
+        return False
+    prev = toks[k - 1].low
+    if prev in _PASSIVE_AUX or prev in ("had", "has", "have", "who", "which", "that", "and", "not", "never"):
+        return False
+    return toks[k + 1].low in _AFTER_PARTICIPLE and (prev.isalpha() or prev == ",")
+
+
 def _is_unreal(sent: Sent, tr: _Trigger) -> bool:
     toks = sent.toks
     lo, _ = _clause_bounds(toks, tr.i)
+    if _reduced_relative(toks, tr.i):
+        # Its own phrase: the main clause's "whether to deport" does not reach it.
+        lo = max([lo] + [n + 1 for n in range(lo, tr.i) if toks[n].text == ","])
     before = [t.low for t in toks[lo:tr.i]]
     window = before[-4:]
     if tr.type not in _NEGATIVE_TYPES and any(w in NEGATIONS or w.endswith("n't") for w in window):
         return True
-    if any(w in MODAL_WORDS - {"to"} for w in before):
+    # "in May 2024" is a month, not a modal
+    if any(w in MODAL_WORDS - {"to"} and not (w == "may" and t.text == "May" and n > 0)
+           for n, (w, t) in enumerate(zip(before, toks[lo:tr.i]), lo)):
         return True
     # "to extradite him", "plans to seek asylum": an infinitive is an aim, not a fact,
     # unless it follows "managed to"
     if window and window[-1] == "to" and (len(window) < 2 or window[-2] not in ("managed", "able")):
         return tr.type not in ("extradition_approved", "extradition_denied", "entry_refused")
     # "denied that he was extradited"
+    # "denied he had been deported"
     full_before = [t.low for t in toks[:tr.i]]
     for n, w in enumerate(full_before):
-        if w in ("denied", "denies", "deny") and n + 1 < len(full_before) and full_before[n + 1] == "that":
+        if w in ("denied", "denies", "deny", "denying") and n + 1 < len(full_before) and (
+                full_before[n + 1] == "that" or tr.i - n <= 5 and tr.type not in _NEGATIVE_TYPES):
             return True
     return False
 
@@ -509,10 +565,19 @@ def _find_patients(sent: Sent, tr: _Trigger, shared: tuple[str, ...] | None) -> 
     toks = sent.toks
     lo, hi = _clause_bounds(toks, tr.i)
     slot = tr.slot
-    if slot == "obj" and _passive(toks, tr.i):
+    if slot == "obj" and (_passive(toks, tr.i) or _reduced_relative(toks, tr.i)):
         slot = "subj"
+    if tr.type == "entry_refused" and slot == "obj" and tr.last + 1 < len(toks) and toks[tr.last + 1].low == "to":
+        # "refused entry to Vasilisa Ternovskaya"
+        m = next((m for m in sent.mentions if m.i == tr.last + 2), None)
+        if m:
+            return _group(sent, m)
+    # A name inside a relative clause the trigger is not in ("Kholodov, a programmer
+    # who was detained together with Mukhortova, was released") is not its subject.
+    aside = [(a, b) for a, b in _background_spans(toks) if not a <= tr.i < b]
     right = sorted((m for m in sent.mentions if m.i > tr.i), key=lambda m: m.i)
-    left = sorted((m for m in sent.mentions if m.j <= tr.i), key=lambda m: -m.j)
+    left = sorted((m for m in sent.mentions if m.j <= tr.i
+                   and not any(a < m.i < b for a, b in aside)), key=lambda m: -m.j)
 
     def pick(ms, cases, limit, within=None):
         for m in ms:
@@ -609,9 +674,23 @@ def _classify_removal(sent: Sent, tr: _Trigger, etype: str) -> str:
         return "handed_over"
     if etype == "fled" and tr.words.lower().startswith(("escaped",)):
         return "escaped"
+    if etype == "fled" and tr.words.lower().startswith(("moved", "relocated")) and _passive(sent.toks, tr.i):
+        return "transferred"      # "has been moved to the Gldani prison": someone moved him
     return etype
 
 
+def _named_near(sent: Sent, tr: _Trigger) -> bool:
+    """Is anyone named in the trigger's part of the sentence (between commas
+    and clause words)? "…refused the request, and she was released" names no
+    one in its first part."""
+    toks = sent.toks
+    lo, hi = _clause_bounds(toks, tr.i)
+    lo = max([lo] + [n + 1 for n in range(lo, tr.i) if toks[n].text in (",", ";")])
+    hi = min([hi] + [n for n in range(tr.last + 1, hi) if toks[n].text in (",", ";")])
+    return any(lo <= m.i < hi for m in sent.mentions)
+
+
+_TIMESTAMP = re.compile(r"[ \t]*(?:[01]?\d|2[0-3])[:.][0-5]\d\s*(?:[ap]\.?m\.?\s*)?[—–-]", re.IGNORECASE)
 _LATER = re.compile(r"\b(later|subsequently|afterwards|eventually|then)\b", re.IGNORECASE)
 _NUMBER_WORDS = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8,
                  "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "twenty": 20}
@@ -655,14 +734,64 @@ def _place(sent: Sent, tr: _Trigger) -> str | None:
     return None
 
 
+def _background_spans(toks: list[Tok]) -> list[tuple[int, int]]:
+    """", a deserter who fled to Kyrgyzstan in 2023," — a relative clause set off by
+    a comma dates its own verb, not the main clause's."""
+    spans = []
+    for k in range(1, len(toks)):
+        if toks[k].low in ("who", "which", "whose", "whom"):
+            end = next((n for n in range(k + 1, len(toks)) if toks[n].text in (",", ";", "—", "–", ":")),
+                       len(toks))
+            spans.append((k, end))
+    return spans
+
+
 def _event_date(sent: Sent, tr: _Trigger, dated: list[tuple[int, str, str]]):
-    offset = sent.toks[tr.i].start
-    _, hi = _clause_bounds(sent.toks, tr.i)
-    clause_end = sent.toks[hi - 1].end
+    """The date of a trigger (see ru._event_date) and whether it is background:
+    a relative clause's or a participle phrase's own date, lent to no other event."""
+    toks = sent.toks
+    offset = toks[tr.i].start
+    _, hi = _clause_bounds(toks, tr.i)
+    clause_end = toks[hi - 1].end
+    # "has not been heard from since Saturday": "since" opens no new clause for its date.
+    if hi < len(toks) and toks[hi].low == "since":
+        _, hi2 = _clause_bounds(toks, hi + 1)
+        clause_end = toks[hi2 - 1].end
+    if _reduced_relative(toks, tr.i):
+        # "two activists detained on Sunday": the participle's own adverbial
+        end = next((t.start for t in toks[tr.i + 1:] if t.text in (",", ";", "—", "–")), clause_end)
+        own_dates = [d for d in dated if offset < d[0] < end]
+        if own_dates:
+            return own_dates[0][1], own_dates[0][2], True
+    spans = _background_spans(toks)
+    own = next(((a, b) for a, b in spans if a <= tr.i < b), None)
+    if own is not None:
+        start, end = toks[own[0]].start, toks[own[1] - 1].end
+        inside = [d for d in dated if start <= d[0] <= end]
+        if inside:
+            before = [d for d in inside if d[0] <= offset]
+            pick = before[-1] if before else inside[0]
+            return pick[1], pick[2], True
+        clause_end = min(clause_end, end)     # "who was detained …, was released on Friday"
+    else:
+        ranges = [(toks[a].start, toks[b - 1].end) for a, b in spans]
+        dated = [d for d in dated if not any(a <= d[0] <= b for a, b in ranges)]
     before = [d for d in dated if d[0] <= offset]
     after = [d for d in dated if offset < d[0] <= clause_end]
+    if before and after and _coordinated_after(toks, before[-1][0], offset):
+        # "was detained last week …, and a court ordered his expulsion on Thursday"
+        return after[0][1], after[0][2], False
     pick = before[-1] if before else after[0] if after else None
-    return (pick[1], pick[2]) if pick else (None, None)
+    return (pick[1], pick[2], False) if pick else (None, None, False)
+
+
+def _coordinated_after(toks: list[Tok], date_start: int, offset: int) -> bool:
+    """Does a ", and" / ", but" stand between a date and the trigger (a new clause)?"""
+    for n in range(1, len(toks)):
+        if date_start < toks[n].start < offset and toks[n].low in ("and", "but", "while") \
+                and toks[n - 1].text == ",":
+            return True
+    return False
 
 
 def extract(document: Document, recognizer: PersonRecognizer | None = None) -> DocumentExtraction:
@@ -675,6 +804,8 @@ def extract(document: Document, recognizer: PersonRecognizer | None = None) -> D
     all_dates = en_dates.find_dates(text)
     date_starts = [e.start for e in all_dates]
     timeline = en_dates.infer_frame(text, document.published, all_dates)
+    today = timeline.published.isoformat() if timeline.published else None
+    default_date: tuple[str | None, str | None] = (None, None)
     events: list[EventMention] = []
     carried: tuple[str | None, str | None] = (None, None)
     carried_persons: set[str] = set()
@@ -686,22 +817,31 @@ def extract(document: Document, recognizer: PersonRecognizer | None = None) -> D
         first = bisect.bisect_left(date_starts, sent.start)
         exprs = [e for e in all_dates[first:bisect.bisect_right(date_starts, sent.end)] if e.end <= sent.end]
         dated = []
+        background = [(sent.toks[a].start, sent.toks[b - 1].end) for a, b in _background_spans(sent.toks)]
         for e in exprs:
+            before = timeline.last
             iso = en_dates.resolve(e, timeline)
             if iso:
                 dated.append((e.start, iso, e.text))
+                # A flashback in a relative clause ("…, who had fled in 2022,") leaves the story's date.
+                if before is not None and e.value is not None and ru_dates.is_before(e.value, before) \
+                        and any(a <= e.start <= b for a, b in background):
+                    timeline.last = before
         en_dates.note_anchor(sent.text, timeline, exprs, sentence_start=sent.start)
         sent_persons = {p for m in sent.mentions for p in m.persons}
         if sent.paragraph != prev_paragraph:
-            if not (sent_persons & carried_persons):
+            # A live blog's "14:32 — …" entry happens on the day of the blog unless it says otherwise.
+            stamped = today is not None and _TIMESTAMP.match(text, sent.start) is not None
+            if not (sent_persons & carried_persons) or stamped:
                 carried = (None, None)
+            default_date = (today, None) if stamped else (None, None)
             prev_paragraph = sent.paragraph
         shared = None
         for tr in _find_triggers(sent):
             if _is_unreal(sent, tr):
                 continue
             patients = _find_patients(sent, tr, shared)
-            if not patients and tr.slot == "gen" and not sent.mentions and topic_sent >= sent.index - 2:
+            if not patients and tr.slot == "gen" and not _named_near(sent, tr) and topic_sent >= sent.index - 2:
                 # "Russia sent a formal extradition request in April": the case the text is on.
                 patients = topic
             if not patients:
@@ -712,13 +852,15 @@ def extract(document: Document, recognizer: PersonRecognizer | None = None) -> D
                 etype = _request_topic(sents, sent)
                 if etype is None:
                     continue
-            date, date_text = _event_date(sent, tr, dated)
+            date, date_text, background = _event_date(sent, tr, dated)
             if date is None and carried[0]:
                 date, date_text = carried
                 if _LATER.search(sent.text) and "/" not in date:
                     date = date[:4]
-            elif date:
+            elif date and not background:
                 carried = (date, date_text)
+            if date is None and default_date[0]:
+                date, date_text = default_date
             for person in patients:
                 events.append(EventMention(
                     person=person, type=etype, evidence=sent.text, document=document.id, date=date,

@@ -353,6 +353,13 @@ def _build_day(m: re.Match, text: str) -> DateExpr | None:
     return _expr(m, text, kind, year=year, month=month, day=day, offset=offset)
 
 
+def _build_that_month(m: re.Match, text: str) -> DateExpr | None:
+    """"That November, investigators…": the month in the year the story has reached."""
+    if not _is_month(m, "mon", text) or _bare_abbreviation(m.group("mon")):
+        return None
+    return _expr(m, text, "relative", month=_month_number(m.group("mon")), offset={"years": 0})
+
+
 def _build_month(m: re.Match, text: str) -> DateExpr | None:
     if not (_is_month(m, "mon", text) and _is_month(m, "mon_end", text)):
         return None
@@ -577,6 +584,10 @@ def _productions() -> list[_Production]:
             rf"{_YEAR_TAIL}",
             _build_month),
         _Production(
+            "that_month",
+            rf"(?:that|that\s+same|the\s+same)\s+(?P<mon>{_MONTH})",
+            _build_that_month),
+        _Production(
             "year",
             rf"(?P<part>{_PART})?(?P<the_year>the\s+year\s+)?(?P<y>{_YEAR})(?!['’]?s{_END})",
             _build_year),
@@ -782,7 +793,7 @@ def infer_frame(text: str, published=None, exprs: list[DateExpr] | None = None) 
 # The words around a dateline's date: a capitalised place and a comma before
 # it on its line, an agency in brackets and a dash after it.
 _DATELINE_BEFORE = re.compile(r"(?:^|\n)[ \t]*(?:[A-Z][\w.'’ -]{0,40},[ \t]*)?\Z")
-_DATELINE_AFTER = re.compile(r"[ \t]*(?:\([^)\n]{1,40}\)[ \t]*)?[—–-]")
+_DATELINE_AFTER = re.compile(r"[ \t]*(?:(?:\([^)\n]{1,40}\)[ \t]*)?[—–-]|\r?\n|\Z)")   # or alone on its line
 _DATELINE_REACH = 400     # a dateline opens the text, after its title at most
 
 

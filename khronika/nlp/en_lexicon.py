@@ -19,7 +19,7 @@ VERB_TRIGGERS = [
     (_forms("apprehended", "apprehend", "seized", "caught", "abducted", "kidnapped"), "detained", "obj", 0.7),
     (_forms("jailed", "remanded"), "arrested", "obj", 0.75),
     (_forms("charged", "indicted"), "charged", "obj", 0.8),
-    (_forms("accused"), "charged", "obj", 0.7),
+    (_forms("accused", "accuse", "accuses", "accusing"), "charged", "obj", 0.7),
     (_forms("extradited", "extradite", "extradites", "extraditing"), "extradited", "obj", 0.85),
     (_forms("deported", "deport", "deports", "deporting", "expelled", "expel"), "deported", "obj", 0.85),
     (_forms("released", "freed", "release", "free"), "released", "obj", 0.75),
@@ -43,6 +43,8 @@ PHRASE_TRIGGERS = [
     ((_forms("wanted", "search"), _forms("list")), 2, "wanted", "obj", 0.75),
     ((_forms("put", "placed", "added", "declared"), _forms("wanted")), 3, "wanted", "obj", 0.8),
     ((_forms("red"), _forms("notice")), 1, "wanted", "gen", 0.7),
+    # "detained … on an interstate wanted notice": the person detained
+    ((_forms("wanted"), _forms("notice", "notices", "circular")), 0, "wanted", "subj", 0.65),
     ((_forms("criminal"), _forms("case")), 1, "charged", "against", 0.7),
     ((_forms("opened", "launched", "filed"), _forms("case")), 3, "charged", "against", 0.7),
     ((_forms("requested", "sought", "seeks", "seeking", "demanded", "request", "requests"), _forms("extradition")), 3,
@@ -51,6 +53,8 @@ PHRASE_TRIGGERS = [
     ((_forms("approved", "granted", "upheld", "authorized", "authorised"), _forms("extradition")), 3,
      "extradition_approved", "gen", 0.8),
     ((_forms("agreed", "ruled", "decided"), _forms("extradite")), 2, "extradition_approved", "obj", 0.8),
+    ((_forms("approved", "granted", "upheld", "authorized", "authorised", "satisfied", "approves", "grants"),
+      _forms("request", "requests"), _forms("extradite", "extradition")), 3, "extradition_approved", "obj", 0.8),
     ((_forms("refused", "rejected", "denied", "blocked", "halted", "declined"), _forms("extradition")), 4,
      "extradition_denied", "gen", 0.8),
     ((_forms("refused", "declined"), _forms("extradite")), 4, "extradition_denied", "obj", 0.8),
@@ -70,6 +74,8 @@ PHRASE_TRIGGERS = [
     ((_forms("handed", "hand", "handing"), _forms("over")), 3, "handed_over", "obj", 0.8),
     ((_forms("denied", "refused"), _forms("entry")), 3, "entry_refused", "obj", 0.85),
     ((_forms("turned"), _forms("back", "away")), 3, "entry_refused", "obj", 0.6),
+    # "The migration service turned him down": a refusal of the request just told
+    ((_forms("turned", "turns"), _forms("down")), 2, "request_denied", "obj", 0.6),
     ((_forms("barred", "banned"), _forms("entering", "entry")), 3, "entry_refused", "obj", 0.75),
     ((_forms("applied", "apply", "applies", "applying", "filed", "sought", "seeking", "requested", "asked"),
       _forms("asylum", "refugee", "protection")), 4, "asylum_applied", "subj", 0.8),
@@ -79,14 +85,24 @@ PHRASE_TRIGGERS = [
      "asylum_denied", "gen", 0.7),
     ((_forms("granted", "received", "given", "obtained", "won", "got"), _forms("asylum", "refugee")), 4,
      "asylum_granted", "obj", 0.8),
-    ((_forms("filed", "lodged", "submitted"), _forms("appeal", "appeals", "complaint")), 3, "appeal_filed", "subj",
-     0.8),
+    ((_forms("filed", "lodged", "submitted", "files", "file", "lodges", "submits", "filing", "lodging"),
+      _forms("appeal", "appeals", "complaint")), 3, "appeal_filed", "subj", 0.8),
     ((_forms("went", "gone", "goes"), _forms("missing")), 1, "disappeared", "subj", 0.8),
     ((_forms("lost"), _forms("contact", "touch")), 3, "disappeared", "with", 0.6),
     ((_forms("whereabouts"), _forms("unknown")), 3, "disappeared", "gen", 0.7),
     ((_forms("not"), _forms("heard")), 2, "disappeared", "subj", 0.6),
     ((_forms("left"), _forms("russia", "belarus", "country", "homeland")), 1, "fled", "subj", 0.7),
     ((_forms("moved", "relocated"), _forms("to")), 1, "fled", "subj", 0.5),
+    ((_forms("crossed", "crosses", "crossing", "slipped"), _forms("into", "border")), 2, "fled", "subj", 0.6),
+    # "Belozersky is wanted in Russia", "is on a Russian wanted list"
+    ((_forms("is", "was", "are", "were", "been", "remains", "remained"), _forms("wanted")), 0, "wanted", "subj", 0.7),
+    ((_forms("on"), _forms("wanted", "search"), _forms("list")), 2, "wanted", "subj", 0.7),
+    # "weighing Russia's request to extradite Yuliya Mukhortova"
+    ((_forms("request", "requests", "requested", "asked", "asking", "asks"), _forms("extradite")), 2,
+     "extradition_requested", "obj", 0.75),
+    # "has not answered calls since Monday"
+    ((_forms("not"), _forms("answered", "answering", "answer", "answers", "picked"),
+      _forms("calls", "phone", "messages", "up")), 2, "disappeared", "subj", 0.6),
 ]
 
 # Nouns whose person follows "of" or a possessive: "the deportation of X", "his extradition".
@@ -102,9 +118,9 @@ MODAL_WORDS = frozenset({
     "risks", "if", "unless", "whether", "fears", "feared", "possible", "possibly", "allegedly", "to",
     "seeking_to", "attempted", "tried", "trying", "expected", "expects", "likely", "should", "must",
 })
-NEGATIONS = frozenset({"not", "n't", "never", "no", "neither", "nor", "denied_that"})
+NEGATIONS = frozenset({"not", "n't", "never", "no", "neither", "nor", "denied_that", "nobody", "none"})
 CLAUSE_WORDS = frozenset({"that", "which", "who", "whom", "whose", "but", "although", "though", "because",
-                          "while", "when", "where", "after", "before", "since", "so", ";", "—", "–", "("})
+                          "while", "when", "where", "after", "before", "since", "so", ";", ":", "—", "–", "("})
 
 ROLE_TITLES = {
     "official": frozenset({

@@ -19,17 +19,24 @@ from .ru_lexicon import (
     ASYLUM,
     CHARGE_VERBS,
     CLAUSE_WORDS,
+    COUNSEL_WORDS,
     EXTRADITION,
     HOME_PLACE_WORDS,
+    INTERVIEW_WORDS,
+    KIN_NOUNS,
     LEGAL_REMOVAL_WORDS,
     MODAL_LEMMAS,
     NOUN_TRIGGERS,
     OCCUPATIONS,
     PARTICIPLE_TRIGGERS,
+    PERSONAL_PRONOUNS,
     PHRASE_TRIGGERS,
+    PROCEDURE_WORDS,
+    REQUEST,
     SECURITY_WORDS,
     SPEECH_VERBS,
     TITLE_TO_ROLE,
+    UNCERTAIN_LEMMAS,
     VERB_TRIGGERS,
 )
 from .ru_names import fold
@@ -67,6 +74,8 @@ def _lemma(word: str, pos: str, feats_key: tuple) -> str:
     _, vocab, _, _ = models()
     if pos in ("PUNCT", "SYM", "X") or not word[:1].isalpha():
         return word.lower()
+    if "-" in word and word.rsplit("-", 1)[1].isdigit():
+        return fold(word.rsplit("-", 1)[0])      # "СИЗО-1", "ИК-6": the kind of place
     return fold(vocab.lemmatize(word, pos, dict(feats_key)))
 
 
@@ -96,6 +105,8 @@ class Sent:
     toks: list[Tok]
     mentions: list[Mention] = field(default_factory=list)
     locs: list[tuple[int, int, str]] = field(default_factory=list)   # token range, normal form
+    asks: bool = False              # an interviewer's question: it reports nothing itself
+    confirms: int | None = None     # "— Да, 6 ноября.": the index of the question it says yes to
 
 
 @dataclass
@@ -107,6 +118,7 @@ class Mention:
     cases: frozenset
     is_pronoun: bool = False
     chain: int | None = None    # id of the coordinated list it belongs to
+    source: bool = False        # "по словам Рзаева": who reports, not whom it happens to
 
 
 def _segment(text: str):
@@ -307,7 +319,7 @@ def _analyse_spans(sents: list[Sent], spans: list[_Span]) -> None:
             hint = chain_cases[s.chain]
         else:
             toks = sents[s.sent].toks
-            hint = _governed_case(toks, s.i)
+            hint = _governed_case(toks, s.i) or _case_before_verb(toks, s.j)
             if hint is None and toks[s.j - 1].feats.get("Case") in CASE_OF_FEAT:
                 # Natasha's own guess at the case, the weakest evidence we have.
                 hint = frozenset({CASE_OF_FEAT[toks[s.j - 1].feats["Case"]]})
@@ -320,10 +332,30 @@ PREP_CASE = {"в": {"accs", "loct"}, "на": {"accs", "loct"}, "к": {"datv"}, "
              "за": {"accs", "ablt"}, "по": {"datv"}, "при": {"loct"}, "отношении": {"gent"}}
 
 
+def _case_before_verb(toks: list[Tok], j: int) -> frozenset | None:
+    """A name before a verb in the plural ("Гаджимурадова перевели", "Белоусова
+    задержали"), an impersonal "they" that has no subject, is its object; a name
+    before "нет" is in the genitive ("в СИЗО Белоусова нет")."""
+    k = j
+    while k < len(toks) and toks[k].pos in ("ADV", "PART") and toks[k].low not in ("не", "нет"):
+        k += 1
+    if k >= len(toks):
+        return None
+    t = toks[k]
+    if t.low == "нет":
+        return frozenset({"gent"})
+    if t.pos in ("VERB", "AUX") and t.feats.get("Number") == "Plur" and t.feats.get("VerbForm") == "Fin" \
+            and toks[j - 1].feats.get("Number", "Sing") == "Sing":
+        return frozenset({"accs", "gent"})
+    return None
+
+
 def _governed_case(toks: list[Tok], i: int) -> frozenset | None:
     """The case the word before a name demands, when it demands one."""
     k = i - 1
-    while k >= 0 and (toks[k].pos == "ADJ" or (toks[k].pos == "NOUN" and toks[k].feats.get("Case") == "Gen")
+    # "уроженца Харькова Олексия Дьяченко": a genitive place name between the title and the name.
+    while k >= 0 and (toks[k].pos == "ADJ" or (toks[k].pos in ("NOUN", "PROPN") and toks[k].feats.get("Case") == "Gen"
+                                                and not (toks[k].pos == "PROPN" and k + 1 == i))
                       or toks[k].text in ("-",)):
         k -= 1
     if k < 0:
@@ -332,7 +364,7 @@ def _governed_case(toks: list[Tok], i: int) -> frozenset | None:
     if prev.low in PREP_CASE:
         return frozenset(PREP_CASE[prev.low])
     if prev.pos == "VERB" and prev.feats.get("Voice") == "Act" and prev.lemma in VERB_TRIGGERS:
-        return frozenset({"accs"})
+        return frozenset({"datv"}) if VERB_TRIGGERS[prev.lemma][1] == "dat" else frozenset({"accs"})
     # A title before the name agrees with it: "российского контрактника Камиля Касимова".
     if prev.pos == "NOUN" and prev.feats.get("Animacy") == "Anim" and prev.feats.get("Case") in CASE_OF_FEAT:
         return frozenset({CASE_OF_FEAT[prev.feats["Case"]]})
@@ -349,6 +381,7 @@ class _Person:
     role_votes: dict = field(default_factory=dict)
     attributes: dict = field(default_factory=dict)
     speaker: bool = False
+    speaking: int = 0            # mentions of the person as the one who speaks
     descriptors: set = field(default_factory=set)   # "журналистка", "программист": nouns that name them
 
 
@@ -374,8 +407,13 @@ def _group_persons(spans: list[_Span]) -> list[_Person]:
         elif candidates:
             # A surname alone goes to the person the text is about (most mentions so
             # far), not to a namesake mentioned in passing ("консул Игорь Дьяченко,
-            # однофамилец задержанного").
-            target = max(reversed(candidates), key=lambda p: len(p.spans))
+            # однофамилец задержанного") — among those whose gender its reading
+            # allows: "отправил Гаджимурадова под арест" is the husband, not the
+            # wife Патимат Гаджимурадова.
+            genders = {p.local_id: _provisional_gender(p) for p in candidates}
+            wanted = _span_gender(s)
+            best = [p for p in candidates if wanted and genders[p.local_id] == wanted]
+            target = max(reversed(best or candidates), key=lambda p: len(p.spans))
         if target is None:
             target = _Person(local_id=f"p{len(persons) + 1}", key=key, first=first)
             persons.append(target)
@@ -387,18 +425,101 @@ def _group_persons(spans: list[_Span]) -> list[_Person]:
         by_key[key].append(target)
         target.spans.append(s)
         s.person = target.local_id
-    # "Тарас уехал": a first name alone is the one person the document named with it.
-    for lone in [p for p in persons if all(s.analysis.surname is None for s in p.spans)]:
-        owners = [p for p in persons if p is not lone and p.first and _same_first(p.first, lone.key)]
+    _merge_gender_readings(persons, by_key)
+    # "Тарас уехал": a first name alone is the one person the document named with it
+    # (also one the dictionary reads first as a noun: "Веру задержали").
+    for lone in [p for p in persons if all(s.analysis.surname is None for s in p.spans)
+                 or all(len(s.words) == 1 and not s.analysis.first for s in p.spans)]:
+        keys = {lone.key}
+        if any(s.analysis.surname for s in lone.spans):
+            keys = {fold(r.nominative) for s in lone.spans for r in ru_names.first_name_readings(s.words[0])
+                    if r.score >= 0.3}
+        owners = [p for p in persons if p is not lone and p.first and any(_same_first(p.first, k) and
+                                                                            len(k) > 1 for k in keys)]
         if len(owners) == 1:
             owners[0].spans.extend(lone.spans)
             owners[0].spans.sort(key=lambda s: s.start)
             for s in lone.spans:
                 s.person = owners[0].local_id
+                if s.analysis.surname:
+                    s.analysis = _as_first_name(s)
             persons.remove(lone)
     for p in persons:
         _settle_gender(p)
     return persons
+
+
+def _span_gender(s: _Span) -> str | None:
+    """The gender a lone surname shows by itself: a verb agreeing with it, a
+    form only one gender has, or a case the context demands ("отправил
+    Гаджимурадова" is a man's accusative, not a woman's nominative)."""
+    if s.agreement:
+        return s.agreement
+    alts = s.analysis.alternatives
+    if len(alts) == 1:
+        return next(iter(alts))
+    best = s.analysis.gender
+    other = "f" if best == "m" else "m"
+    if alts[best][3] != alts[other][3] and alts[best][4] - alts[other][4] >= 0.75:
+        return best
+    return None
+
+
+def _as_first_name(s: _Span) -> ru_names.NameAnalysis:
+    """A lone token re-read as a first name ("Веру" is Вера, not a surname Веру)."""
+    readings = [r for r in ru_names.first_name_readings(s.words[0]) if r.score >= 0.3]
+    if not readings:
+        return s.analysis
+    best = max(readings, key=lambda r: r.score)
+    alternatives = {}
+    for r in sorted(readings, key=lambda r: r.score):
+        alternatives[r.gender] = (r.nominative, None, None, r.cases, r.score, None)
+    return ru_names.NameAnalysis(best.nominative, None, None, None, best.gender, best.cases, best.score,
+                                 alternatives)
+
+
+def _provisional_gender(p: _Person) -> str | None:
+    """The gender a person's mentions agree on so far (before _settle_gender)."""
+    votes = {"m": 0, "f": 0}
+    for s in p.spans:
+        if s.agreement in votes:
+            votes[s.agreement] += 2
+        if s.analysis and s.analysis.gender in votes:
+            votes[s.analysis.gender] += 2 if len(s.analysis.alternatives) == 1 else 1
+    if votes["m"] == votes["f"]:
+        return None
+    return max(votes, key=votes.get)
+
+
+def _merge_gender_readings(persons: list[_Person], by_key: dict[str, list[_Person]]) -> None:
+    """"жена и адвокат Ислама Гаджимурадова" read as a woman Ислама is the
+    genitive of Ислам Гаджимурадов whom the text names elsewhere: a person whose
+    every named mention has a reading, in another gender, with the first name
+    of a surer namesake is that namesake."""
+    for key, group in by_key.items():
+        if len(group) < 2:
+            continue
+        for a in list(group):
+            gender_a = _provisional_gender(a)
+            for b in group:
+                if b is a or a not in persons or b not in persons or not b.first:
+                    continue
+                gender_b = _provisional_gender(b)
+                sure = any(len(s.analysis.alternatives) == 1 for s in b.spans) or len(b.spans) > len(a.spans)
+                if gender_b is None or gender_b == gender_a or not sure:
+                    continue
+                named = [s for s in a.spans if s.analysis.first]
+                if named and all(gender_b in s.analysis.alternatives
+                                 and s.analysis.alternatives[gender_b][0]
+                                 and _same_first(fold(s.analysis.alternatives[gender_b][0]), b.first)
+                                 for s in named):
+                    for s in a.spans:
+                        s.analysis = ru_names.nominative_for(s.analysis, gender_b)
+                        s.person = b.local_id
+                    b.spans = sorted(b.spans + a.spans, key=lambda s: s.start)
+                    persons.remove(a)
+                    break
+        by_key[key] = [p for p in group if p in persons]
 
 
 def _same_first(a: str, b: str) -> bool:
@@ -488,8 +609,9 @@ def _describe(sents: list[Sent], persons: list[_Person]) -> None:
                 if m:
                     p.attributes.setdefault("age", int(m.group(1)))
             # Quoted source: "– сказал Юрий Смирнов", "заявил министр ... Ахметжанов".
-            if _is_speaker(toks, s):
+            if _is_speaker(toks, s) or _is_source(toks, s.i):
                 p.speaker = True
+                p.speaking += 1
 
 
 def _is_speaker(toks: list[Tok], s: _Span) -> bool:
@@ -513,8 +635,7 @@ def _nominative_phrase(toks: list[Tok], head: Tok) -> str:
 
 def _attach_mentions(sents: list[Sent], persons: list[_Person], spans: list[_Span]) -> None:
     gender_of = {p.local_id: p.gender for p in persons}
-    blocked = {p.local_id for p in persons if _title_role(p) in ("official", "lawyer")
-               or p.speaker and not p.attributes.get("occupation")}
+    blocked = _blocked(persons)
     by_sent: dict[int, list[_Span]] = {}
     for s in spans:
         if s.person:
@@ -553,7 +674,8 @@ def _attach_mentions(sents: list[Sent], persons: list[_Person], spans: list[_Spa
                     sent.mentions.append(Mention(k, k + 1, before.persons, frozenset({case}), is_pronoun=True))
             if k in name_at:
                 s = name_at[k]
-                sent.mentions.append(Mention(s.i, s.j, (s.person,), s.analysis.cases, chain=s.chain))
+                sent.mentions.append(Mention(s.i, s.j, (s.person,), s.analysis.cases, chain=s.chain,
+                                             source=_is_source(sent.toks, s.i)))
                 if s.chain is not None and len(chain_members.get(s.chain, [])) > 1:
                     group = tuple(chain_members[s.chain])
                     if not recent or recent[-1] != group:
@@ -581,6 +703,185 @@ def _attach_mentions(sents: list[Sent], persons: list[_Person], spans: list[_Spa
                 if target:
                     sent.mentions.append(Mention(k, k + 1, target, frozenset(cases), is_pronoun=True))
             k += 1
+
+
+_SOURCE_NOUNS = frozenset({"слово", "данные", "мнение", "информация", "сведение", "оценка", "подсчет"})
+
+
+def _is_source(toks: list[Tok], i: int) -> bool:
+    """"по словам Рзаева", "по данным адвоката", "со слов матери": the one who reports."""
+    k = i - 1
+    while k >= 0 and toks[k].pos in ("NOUN", "ADJ") and toks[k].lemma not in _SOURCE_NOUNS:
+        k -= 1            # "по словам адвоката Эльчина Рзаева"
+    return k >= 1 and toks[k].lemma in _SOURCE_NOUNS and toks[k - 1].low in ("по", "со")
+
+
+# --- who speaks: first person in quotes and interviews ------------------------
+
+_DASHES = ("—", "–", "-")
+
+
+def _attach_speakers(text: str, sents: list[Sent], persons: list[_Person]) -> None:
+    """"— Меня задержали 11 сентября, — рассказывает Ласточкин": "меня" is the
+    speaker. An attributed quote («…», — сказал X; — …, — говорит X) or an
+    interview answer (a dash line after the interviewer's question, spoken by
+    whom the intro says the interview is with) gets its first-person pronouns
+    as mentions of the speaker, the interviewer's "вы" as the interviewee, and
+    a relative's "мой сын", "мужа" as the family member the text is about."""
+    if not persons:
+        return
+    breaks = [m.start() for m in re.finditer("\n", text)]
+    lines: dict[int, list[Sent]] = {}
+    for sent in sents:
+        lines.setdefault(bisect.bisect_left(breaks, sent.start), []).append(sent)
+    interviewee = _interviewee(sents)
+    blocked = _blocked(persons)
+    # "— говорит адвокат": the one person the text gives that title
+    by_title: dict[str, set[str]] = {}
+    for p in persons:
+        for lemma in p.descriptors | {t for t, r in TITLE_TO_ROLE.items() if r == _title_role(p)}:
+            by_title.setdefault(lemma, set()).add(p.local_id)
+    titled = {lemma: next(iter(ids)) for lemma, ids in by_title.items() if len(ids) == 1}
+    last_speaker: str | None = None
+    after_question = False
+    for line in sorted(lines):
+        group = lines[line]
+        toks = [(sent, k) for sent in group for k in range(len(sent.toks))]
+        first = group[0].toks[0]
+        if first.text in ("—", "–"):          # a dialogue line (a hyphen opens list items too)
+            if group[-1].text.rstrip(" »”\"'").endswith("?"):
+                # The interviewer asks: "вы" is the one interviewed.
+                target = interviewee or last_speaker
+                if target:
+                    _add_personal(group, None, target, 2, persons, blocked)
+                for sent in group:
+                    sent.asks = True
+                # "— Вам предъявили обвинение? — Да, 6 ноября.": the answer says it happened.
+                answer = lines.get(line + 1) or lines.get(line + 2)
+                if answer and len(answer[0].toks) > 1 and answer[0].toks[0].text in _DASHES \
+                        and answer[0].toks[1].low == "да":
+                    answer[0].confirms = group[-1].index
+                after_question = True
+                continue
+            speaker = _attribution(toks, 1, titled)
+            if speaker is None:
+                speaker = interviewee if after_question and interviewee else last_speaker
+            after_question = False
+            if speaker == _UNKNOWN:
+                speaker = None            # "— …, — говорит сосед": someone the text does not name
+            if speaker:
+                last_speaker = speaker
+                _add_personal(group, None, speaker, 1, persons, blocked)
+            continue
+        after_question = False
+        for a, b in _quote_spans(text, group[0].start, group[-1].end):
+            after = [(sent, k) for sent, k in toks if sent.toks[k].start >= b]
+            before = [(sent, k) for sent, k in toks if sent.toks[k].end <= a]
+            speaker = _attribution(after[:8], 0, titled) or _attribution_before(before[-6:])
+            if speaker and speaker != _UNKNOWN:
+                last_speaker = speaker
+                _add_personal(group, (a, b), speaker, 1, persons, blocked)
+
+
+def _quote_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    spans = []
+    for m in re.finditer(r"«[^«»]*(?:«[^«»]*»[^«»]*)*»|“[^“”]*”", text[start:end]):
+        spans.append((start + m.start(), start + m.end()))
+    return spans
+
+
+def _mention_at(sent: Sent, k: int) -> Mention | None:
+    return next((m for m in sent.mentions if m.i == k and len(m.persons) == 1), None)
+
+
+_UNKNOWN = "?"      # an attribution to someone the text does not name
+
+
+def _attribution(toks: list[tuple[Sent, int]], skip: int, titled: dict[str, str] | None = None) -> str | None:
+    """"…, — говорит адвокат", "…», — сказала она", "», — рассказывает мать Артура
+    Людмила": a dash, a speech verb and a nominative mention after it. _UNKNOWN
+    when the verb is there but its speaker is no one the text names."""
+    for n in range(skip, len(toks)):
+        sent, k = toks[n]
+        t = sent.toks[k]
+        if t.text not in _DASHES and not (skip == 0 and n == 0 and t.text == ","):
+            continue
+        for v in range(n + 1, min(len(toks), n + 4)):
+            vs, vk = toks[v]
+            if vs.toks[vk].lemma in SPEECH_VERBS and vs.toks[vk].pos == "VERB" \
+                    and vs.toks[vk].feats.get("Person") not in ("1", "2"):       # not "— говорю им"
+                for w in range(v + 1, min(len(toks), v + 6)):
+                    ws, wk = toks[w]
+                    m = _mention_at(ws, wk)
+                    if m and ("nomn" in m.cases or not m.cases - {"nomn"}):
+                        return m.persons[0]
+                    word = ws.toks[wk]
+                    if titled and word.lemma in titled and word.pos == "NOUN" and w == v + 1:
+                        return titled[word.lemma]
+                return _UNKNOWN
+            m = _mention_at(vs, vk)
+            if m and "nomn" in m.cases and v + 1 < len(toks) and \
+                    toks[v + 1][0].toks[toks[v + 1][1]].lemma in SPEECH_VERBS:
+                return m.persons[0]       # "— Рзаев говорит, ..."
+    return None
+
+
+def _attribution_before(toks: list[tuple[Sent, int]]) -> str | None:
+    """"Ласточкин рассказал: «…»", "программист Тимофей Ласточкин: «…»"."""
+    if not toks or toks[-1][0].toks[toks[-1][1]].text != ":":
+        return None
+    for sent, k in reversed(toks[:-1]):
+        m = _mention_at(sent, k)
+        if m and "nomn" in m.cases:
+            return m.persons[0]
+    return None
+
+
+def _interviewee(sents: list[Sent]) -> str | None:
+    """Whom the interview is with: "Мы поговорили с ним", "беседовал с Тимофеем
+    Ласточкиным". One person, or no one (with two the answers name their speaker)."""
+    found: set[str] = set()
+    for sent in sents:
+        if not any(t.lemma in INTERVIEW_WORDS for t in sent.toks):
+            continue
+        for m in sent.mentions:
+            if len(m.persons) == 1 and "ablt" in m.cases and m.i > 0 and any(
+                    sent.toks[n].low in ("с", "со") for n in range(max(0, m.i - 4), m.i)):
+                found.add(m.persons[0])
+    return next(iter(found)) if len(found) == 1 else None
+
+
+def _add_personal(group: list[Sent], span: tuple[int, int] | None, target: str, person: int,
+                  persons: list[_Person], blocked: set[str]) -> None:
+    """Mentions for "я/меня/мне" (person 1) or "вы/вас/вам" (person 2) in the
+    quote `span` (None: the whole line), and for a relative's "сына", "мужа"."""
+    for sent in group:
+        for k, t in enumerate(sent.toks):
+            if span and not (span[0] <= t.start < span[1]):
+                continue
+            info = PERSONAL_PRONOUNS.get(t.low)
+            if info and info[0] == person:
+                sent.mentions.append(Mention(k, k + 1, (target,), frozenset(info[1]), is_pronoun=True))
+            elif person == 1 and t.lemma in KIN_NOUNS and t.pos == "NOUN" and t.feats.get("Number") == "Sing":
+                if k > 0 and sent.toks[k - 1].low in ("его", "ее", "её", "их"):
+                    continue      # "её брат": someone else's family
+                if any(m.i in range(k + 1, k + 4) and not m.is_pronoun for m in sent.mentions):
+                    continue      # "муж Ислам": the name itself is the mention
+                kin = _relative_of(target, KIN_NOUNS[t.lemma], persons, blocked)
+                case = CASE_OF_FEAT.get(t.feats.get("Case"))
+                if kin and case:
+                    sent.mentions.append(Mention(k, k + 1, (kin,), frozenset({case}), is_pronoun=True))
+    for sent in group:
+        sent.mentions.sort(key=lambda m: m.i)
+
+
+def _relative_of(speaker: str, gender: str, persons: list[_Person], blocked: set[str]) -> str | None:
+    """The family member a speaker means: the person the text is most about."""
+    candidates = [p for p in persons if p.local_id != speaker and p.local_id not in blocked
+                  and p.gender in (gender, None)]
+    if not candidates:
+        return None
+    return max(candidates, key=lambda p: len(p.spans)).local_id
 
 
 def _title_role(p: _Person) -> str | None:
@@ -642,6 +943,8 @@ def _find_triggers(sent: Sent) -> list[_Trigger]:
         elif t.pos in ("VERB", "ADJ") and t.lemma in PARTICIPLE_TRIGGERS and t.lemma not in VERB_TRIGGERS:
             found.append(_Trigger(k, k, PARTICIPLE_TRIGGERS[t.lemma], "attr", 0.6, t.text))
         elif t.pos == "NOUN" and t.lemma in NOUN_TRIGGERS:
+            if k > 0 and toks[k - 1].lemma in PROCEDURE_WORDS:
+                continue      # "на время процесса экстрадиции": a procedure, not the event
             etype, conf = NOUN_TRIGGERS[t.lemma]
             found.append(_Trigger(k, k, etype, "gen", conf, t.text))
     found.sort(key=lambda tr: tr.i)
@@ -690,12 +993,31 @@ def _clause_bounds(toks: list[Tok], k: int) -> tuple[int, int]:
     return lo, hi + 1
 
 
-def _is_unreal(sent: Sent, tr: _Trigger) -> bool:
+def _is_unreal(sent: Sent, tr: _Trigger, confirmed: bool = False) -> bool:
     """Negated, intended, feared or hypothetical: not (yet) an event."""
     toks = sent.toks
     lo, _ = _clause_bounds(toks, tr.i)
+    if (sent.asks or _is_question(sent)) and not confirmed:
+        return True           # "— Он просил убежища в Азербайджане?" asks, it does not report
+    # "Родственники опасаются, что его задержали": a fear, not a report.
+    if lo > 0 and toks[lo - 1].lemma in ("что", "будто") and any(
+            t.lemma in UNCERTAIN_LEMMAS for t in toks[_clause_bounds(toks, lo - 1)[0]:lo - 1]):
+        return True
     if tr.type == "entry_refused" or tr.negative:
         return False          # "не пустили", "нет связи": the negation is the event
+    # "суд отказал прокуратуре в аресте": the arrest was refused.
+    if toks[tr.i].pos == "NOUN" and tr.i > 0 and toks[tr.i - 1].low in ("в", "во") and any(
+            t.lemma in ("отказать", "отказаться", "отклонить") for t in toks[max(0, tr.i - 5):tr.i - 1]) \
+            and tr.type not in ("extradition_denied", "asylum_denied", "entry_refused"):
+        return True
+    # "Запроса о выдаче Армения пока не получала": a noun whose clause denies it.
+    if toks[tr.i].pos in ("NOUN", "PROPN") and not (tr.i > 0 and toks[tr.i - 1].pos == "ADP"):
+        for n in range(tr.last + 1, len(toks)):
+            if toks[n].text in (",", ";", "—", "–", ":") or toks[n].low in ("но", "а", "однако", "что"):
+                break
+            if toks[n].low == "нет" or (toks[n].low == "не" and n + 1 < len(toks)
+                                        and toks[n + 1].pos in ("VERB", "AUX")):
+                return True
     before = toks[lo:tr.i]
     for n, t in enumerate(before):
         if t.lemma in MODAL_LEMMAS:
@@ -716,6 +1038,20 @@ def _is_unreal(sent: Sent, tr: _Trigger) -> bool:
     if any(t.lemma in ("если", "чтобы") for t in toks[max(0, lo - 1):tr.i]):
         return True
     return False
+
+
+_WH_WORDS = frozenset({"как", "почему", "зачем", "когда", "где", "кто", "куда", "откуда", "сколько", "какой",
+                       "чей", "отчего", "каков"})
+
+
+def _is_question(sent: Sent) -> bool:
+    """A yes/no question ("Вас задержали в аэропорту?") asserts nothing; a
+    question with a question word ("Почему Казахстан выдал Иванова?") takes
+    its event for granted."""
+    text = sent.text.rstrip(" »”\"'")
+    if not text.endswith("?"):
+        return False
+    return not any(t.lemma in _WH_WORDS or t.low in _WH_WORDS for t in sent.toks)
 
 
 def _passive(toks: list[Tok], k: int) -> bool:
@@ -739,7 +1075,12 @@ def _group_of(sent: Sent, m: Mention) -> tuple[str, ...]:
     return tuple(members)
 
 
-def _find_patients(sent: Sent, tr: _Trigger, shared: tuple[str, ...] | None) -> tuple[tuple[str, ...], float]:
+# Events a lawyer carries out for the client.
+_ON_BEHALF = frozenset({"appeal_filed", "asylum_applied"})
+
+
+def _find_patients(sent: Sent, tr: _Trigger, shared: tuple[str, ...] | None,
+                   counsel: frozenset = frozenset()) -> tuple[tuple[str, ...], float]:
     toks = sent.toks
     lo, hi = _clause_bounds(toks, tr.i)
     slot = tr.slot
@@ -747,7 +1088,7 @@ def _find_patients(sent: Sent, tr: _Trigger, shared: tuple[str, ...] | None) -> 
         slot = "subj"
     if slot == "subj" and toks[tr.i].feats.get("VerbForm") == "Inf":
         slot = "inf"
-    mentions = [m for m in sent.mentions]
+    mentions = [m for m in sent.mentions if not m.source]
     right = [m for m in mentions if m.i > tr.i]
     left = [m for m in mentions if m.j <= tr.i]
 
@@ -805,16 +1146,24 @@ def _find_patients(sent: Sent, tr: _Trigger, shared: tuple[str, ...] | None) -> 
             return found, 0.75
     elif slot == "subj":
         found = near_left({"nomn"}, limit=10) or _possessor_subject(sent, tr, left, lo)
+        if found and counsel and set(found) <= counsel and tr.type in _ON_BEHALF:
+            # "Её адвокат Дана Нургалиева обжаловала отказ": the appeal is the client's
+            # (whom the caller finds when no possessive names them).
+            client = _possessor_subject(sent, tr, left, lo)
+            return (client, 0.9) if client and not set(client) <= counsel else (found, 0.9)
         if found:
             return _with_companions(sent, found, lo, tr.i), 1.0
         # "задержан 29-летний уроженец Бурятии Баир Цыренов": the subject after a passive verb
         found = near_right({"nomn"}, limit=8 if _passive(toks, tr.i) else 3, bridge=False)
         if found:
             return found, 0.9
+        named = {n for m in mentions for n in range(m.i, m.j)}
         if not _has_own_subject(toks, lo, tr.i):
             found = near_left_across({"nomn"})
             if found:
                 return found, 0.75
+        elif shared and _has_own_subject(toks, lo, tr.i, skip=named):
+            return (), 0.0        # "после того как его брат был арестован": someone else's event
     elif slot == "inf":
         found = near_left({"datv", "nomn"}, limit=6)
         if found:
@@ -861,17 +1210,19 @@ def _with_companions(sent: Sent, group: tuple[str, ...], lo: int, k: int) -> tup
     return group + tuple(extra)
 
 
-def _has_own_subject(toks: list[Tok], lo: int, k: int) -> bool:
+def _has_own_subject(toks: list[Tok], lo: int, k: int, skip: set = frozenset()) -> bool:
     """Is there a nominative noun or pronoun in the clause before the verb (after
-    any relative clause: "Шевчук, которой суд отказал в выдаче, получила убежище")?"""
+    any relative clause: "Шевчук, которой суд отказал в выдаче, получила убежище")?
+    `skip`: token indices not to count (the names of persons)."""
     start = max([lo] + [n + 1 for n in range(lo, k) if toks[n].text == ","])
-    return any(t.feats.get("Case") == "Nom" and t.pos in ("NOUN", "PRON", "PROPN") for t in toks[start:k])
+    return any(t.feats.get("Case") == "Nom" and t.pos in ("NOUN", "PRON", "PROPN")
+               for n, t in enumerate(toks[start:k], start) if n not in skip)
 
 
 def _possessor_subject(sent: Sent, tr: _Trigger, left: list[Mention], lo: int):
     """"Их адвокаты подали апелляции": the clients of the lawyers appeal."""
     toks = sent.toks
-    counsel = ("адвокат", "защитник", "защита", "юрист", "представитель", "родственник")
+    counsel = COUNSEL_WORDS | {"родственник"}
     for m in sorted(left, key=lambda m: -m.j):
         if m.is_pronoun and "poss" in m.cases and m.j < len(toks) and toks[m.j].lemma in counsel:
             return _group_of(sent, m)
@@ -885,7 +1236,8 @@ def _noun_is_subject(toks: list[Tok], tr: _Trigger) -> bool:
     return toks[tr.i].feats.get("Case") == "Nom"
 
 
-def _classify_removal(sent: Sent, prev: Sent | None, tr: _Trigger, earlier: str | None) -> str | None:
+def _classify_removal(sent: Sent, prev: Sent | None, tr: _Trigger, earlier: str | None,
+                      ordered: str | None = None, extradition_story: bool = False) -> str | None:
     """Who received the person decides the type: a legal procedure (deported,
     extradited), the home state's soldiers or agents (handed_over), or just
     another place of custody (transferred). `earlier` is the last removal this
@@ -905,15 +1257,22 @@ def _classify_removal(sent: Sent, prev: Sent | None, tr: _Trigger, earlier: str 
     if verb in ("выдать", "выдавать"):
         if after & SECURITY_WORDS:
             return "handed_over"
-        if "экстрадиция" in here or "запрос" in here or after & HOME_PLACE_WORDS:
-            return "extradited"
+        if "экстрадиция" in here or "запрос" in here or after & HOME_PLACE_WORDS or ordered == "extradited" \
+                or extradition_story:
+            return "extradited"       # in a text about an extradition, "выдали" is that extradition
         return "handed_over"
     if after_sentence & SECURITY_WORDS:
         return "handed_over"
+    # After a deportation order or an approved extradition, putting the person
+    # on a plane or handing them over carries that order out.
     if after & HOME_PLACE_WORDS:
+        if ordered:
+            return ordered
         if legal:
             return "deported"
         return earlier or "deported"
+    if ordered and verb != "доставить" and any(t.pos == "PROPN" for t in toks[tr.i + 1:hi]):
+        return ordered
     if verb in ("доставить", "передать") and any(t.pos == "PROPN" for t in toks[tr.i + 1:]):
         return "transferred"
     return None
@@ -1047,17 +1406,74 @@ def _place(sent: Sent, tr: _Trigger, home: str | None = None) -> str | None:
 _LATER = re.compile(r"\b(позже|позднее|затем|потом|впоследствии|спустя|после этого)\b", re.IGNORECASE)
 
 
-def _event_date(sent: Sent, tr: _Trigger, dated: list[tuple[int, str, str]]) -> tuple[str | None, str | None]:
+def _background_spans(toks: list[Tok]) -> list[tuple[int, int]]:
+    """Participle phrases and relative clauses set off by commas ("Фомичёва,
+    задержанного в Батуми в конце сентября, ..."; "Мерцалову, которую задержали
+    ещё в июле"): what they date is background to the main clause."""
+    spans = []
+    for k in range(1, len(toks)):
+        if toks[k - 1].text != ",":
+            continue
+        t = toks[k]
+        if t.lemma == "который" or (t.feats.get("VerbForm") == "Part" and t.pos in ("VERB", "ADJ")
+                                     and t.feats.get("Variant") != "Short"):
+            end = next((n for n in range(k + 1, len(toks)) if toks[n].text in (",", ";", "—", "–", ":")),
+                       len(toks))
+            spans.append((k, end))
+    return spans
+
+
+def _has_own_verb(toks: list[Tok], last: int, start: int, hi: int) -> bool:
+    """Does the date at char offset `start` stand, past a comma, in a stretch
+    with a verb of its own ("…, на следующий день суд отправил меня в СИЗО")?
+    Not "забрали рано утром, 14 января 2026 года"."""
+    comma = next((n for n in range(last + 1, hi) if toks[n].text == ","), None)
+    if comma is None or toks[comma].start > start:
+        return False
+    end = next((n for n in range(comma + 1, hi) if toks[n].text == "," and toks[n].start > start), hi)
+    return any(t.pos in ("VERB", "AUX") and t.feats.get("VerbForm") == "Fin" for t in toks[comma + 1:end])
+
+
+def _event_date(sent: Sent, tr: _Trigger, dated: list[tuple[int, str, str]]
+                ) -> tuple[str | None, str | None, bool]:
     """The date expression that governs a trigger: the closest one before it in
-    the sentence, else the first after it."""
-    offset = sent.toks[tr.i].start
-    _, hi = _clause_bounds(sent.toks, tr.i)
-    clause_end = sent.toks[hi - 1].end
+    the sentence, else the first after it in its clause. A relative clause or a
+    participle phrase keeps its own date for its own trigger, and lends it to
+    no other: "В среду Грузия депортировала Фомичёва, задержанного в конце
+    сентября"; "…, которую задержали ещё в июле". The flag says the date is
+    such a background one."""
+    toks = sent.toks
+    offset = toks[tr.i].start
+    lo, hi = _clause_bounds(toks, tr.i)
+    clause_end = toks[hi - 1].end
+    spans = _background_spans(toks)
+    own = next(((a, b) for a, b in spans if a <= tr.i < b), None)
+    if own is not None:
+        start, end = toks[own[0]].start, toks[own[1] - 1].end
+        inside = [d for d in dated if start <= d[0] <= end]
+        if inside:
+            pick = ([d for d in inside if d[0] <= offset] or inside)
+            pick = pick[-1] if pick[-1][0] <= offset else pick[0]
+            return pick[1], pick[2], True
+    else:
+        ranges = [(toks[a].start, toks[b - 1].end) for a, b in spans]
+        dated = [d for d in dated if not any(a <= d[0] <= b for a, b in ranges)]
     before = [d for d in dated if d[0] <= offset]
-    # After the trigger, only in its own clause: not "…, который с 2023 года жил".
-    after = [d for d in dated if offset < d[0] <= clause_end]
+    # After the trigger, only in its own clause: not "…, который с 2023 года жил",
+    # nor "меня задержали, на следующий день суд отправил меня в СИЗО".
+    verbal = toks[tr.i].pos in ("VERB", "AUX")
+    after = [d for d in dated if offset < d[0] <= clause_end
+             and not (verbal and _has_own_verb(toks, tr.last, d[0], hi))]
+    if lo > 0 and toks[lo - 1].lemma in CLAUSE_WORDS:
+        clause_start = toks[lo].start
+        relative = toks[lo - 1].lemma == "который" and not any(t.text == "," for t in toks[lo:tr.i])
+        mine = [d for d in before if d[0] >= clause_start]
+        if mine:
+            return mine[-1][1], mine[-1][2], relative
+        if after:
+            return after[0][1], after[0][2], relative
     pick = before[-1] if before else after[0] if after else None
-    return (pick[1], pick[2]) if pick else (None, None)
+    return (pick[1], pick[2], False) if pick else (None, None, False)
 
 
 # --- the extraction --------------------------------------------------------------
@@ -1095,63 +1511,125 @@ def extract(document: Document) -> DocumentExtraction:
     persons = _group_persons(spans)
     _describe(sents, persons)
     _attach_mentions(sents, persons, spans)
+    _attach_speakers(text, sents, persons)
 
     home = "Россия" if re.search(r"\bРосси[ияю]", text) else None
     all_dates = ru_dates.find_dates(text)          # one scan of the whole text
     date_starts = [e.start for e in all_dates]
-    timeline = ru_dates.infer_frame(text, document.published, all_dates)
+    # Plain text has no metadata, but a newspaper dateline ("6 марта 2026 года"
+    # on a line of its own) is the day the text speaks from.
+    published = document.published or ru_dates.dateline(text, all_dates)
+    timeline = ru_dates.infer_frame(text, published, all_dates)
+    today = _day_of(published)
     events: list[EventMention] = []
     custody: set[str] = set()
     last_removal: dict[str, str] = {}
+    ordered: dict[str, str] = {}
+    extradition_story = re.search(r"[Ээ]кстради", text) is not None
+    blocked = _blocked(persons)
+    counsel = frozenset(p.local_id for p in persons if _title_role(p) == "lawyer")
+    # Who each sentence is about (names and pronouns, not quoted sources or officials).
+    people_in = [{p for m in sent.mentions if not m.source for p in m.persons if p not in blocked}
+                 for sent in sents]
     carried: tuple[str | None, str | None] = (None, None)
     carried_persons: set[str] = set()
     prev_paragraph = -1
+    default_date: tuple[str | None, str | None] = (None, None)
     for sent in sents:
         # The expressions inside this sentence (bisect: long documents have thousands).
         first = bisect.bisect_left(date_starts, sent.start)
         exprs = [e for e in all_dates[first:bisect.bisect_right(date_starts, sent.end)] if e.end <= sent.end]
         dated = []
+        background = [(sent.toks[a].start, sent.toks[b - 1].end) for a, b in _background_spans(sent.toks)]
         for e in exprs:
+            before = timeline.last
             iso = ru_dates.resolve(e, timeline)
             if iso:
                 dated.append((e.start, iso, e.text))
+                # A flashback in a relative clause ("…, которую задержали ещё в
+                # июле") is background: the story stays at the date it had reached.
+                flashback = any(a <= e.start <= b for a, b in background) or \
+                    re.search(r"(?:ещё|еще|уже)\s+$", text[max(0, e.start - 6):e.start]) is not None
+                if before is not None and e.value is not None and ru_dates.is_before(e.value, before) \
+                        and flashback:
+                    timeline.last = before
         ru_dates.note_anchor(sent.text, timeline, exprs, sentence_start=sent.start)
         sent_persons = {p for m in sent.mentions for p in m.persons}
         if sent.paragraph != prev_paragraph:
             # A new paragraph keeps the narrative date only while it stays with the same people.
-            if not (sent_persons & carried_persons):
+            stamped = today is not None and _TIMESTAMP.match(text, sent.start) is not None
+            if not (sent_persons & carried_persons) or stamped:
                 carried = (None, None)
             prev_paragraph = sent.paragraph
+            # A live blog's "14:32 — …" entry happens on the day of the blog unless it says otherwise.
+            default_date = (today, None) if stamped else (None, None)
+        date_spans = [(e.start, e.end) for e in exprs]
         shared: tuple[str, ...] | None = None
-        for tr in _find_triggers(sent):
+        triggers = [(sent, tr) for tr in _find_triggers(sent)]
+        if sent.confirms is not None:
+            # "— Вам предъявили обвинение? — Да, 6 ноября.": the question's events, dated by the answer.
+            triggers = [(sents[sent.confirms], tr) for tr in _find_triggers(sents[sent.confirms])] + triggers
+        for source, tr in triggers:
+            if source is not sent:
+                if _is_unreal(source, tr, confirmed=True):
+                    continue
+                patients, fit = _find_patients(source, tr, None, counsel)
+                if patients and tr.type not in ("removal", "fled", "asylum", "request_denied", "request_granted"):
+                    date, date_text = (dated[0][1], dated[0][2]) if dated else (None, None)
+                    for person in patients:
+                        events.append(EventMention(
+                            person=person, type=tr.type, evidence=source.text, document=document.id,
+                            date=date, date_text=date_text, place=_place(source, tr, home),
+                            charge=None, term_years=None, confidence=round(min(0.95, tr.confidence * fit * 0.9), 2),
+                            start=source.start, end=source.end, trigger=tr.words))
+                continue
             if _is_unreal(sent, tr):
                 continue
-            patients, fit = _find_patients(sent, tr, shared)
+            if any(a <= sent.toks[tr.i].start < b for a, b in date_spans):
+                continue      # "через неделю после задержания" dates something else
+            patients, fit = _find_patients(sent, tr, shared, counsel)
+            if patients and counsel and set(patients) <= counsel and tr.type in _ON_BEHALF:
+                # "— Мы подали апелляцию, — говорит адвокат": for the client.
+                patients = _topic(sents, sent, people_in, wider=True)
+            if not patients and _topic_event(sent, tr):
+                # "В конце марта Генпрокуратура одобрила экстрадицию": no one is
+                # named, the case is the one the last sentences were about.
+                patients, fit = _topic(sents, sent, people_in), 0.75
             if not patients:
+                continue
+            if tr.type == "request_denied" and not _bare_refusal(sent, tr):
                 continue
             shared = patients
             etype = tr.type
             if etype == "removal":
                 etype = _classify_removal(sent, sents[sent.index - 1] if sent.index else None, tr,
-                                          last_removal.get(patients[0]))
+                                          last_removal.get(patients[0]), ordered.get(patients[0]),
+                                          extradition_story)
             elif etype == "fled":
                 etype = _classify_flight(sent, tr, any(p in custody for p in patients))
             elif etype in ("asylum", "request_denied", "request_granted"):
                 etype = _request_topic(sents, sent, tr)
             if etype is None:
                 continue
-            date, date_text = _event_date(sent, tr, dated)
+            date, date_text, background = _event_date(sent, tr, dated)
             if date is None and carried[0]:
                 date, date_text = carried
                 if _LATER.search(sent.text) and date and "/" not in date:
                     date = date[:4]
-            elif date:
-                carried = (date, date_text)
+            elif date and not background and not _SINCE_TEXT.match(date_text or ""):
+                carried = (date, date_text)      # not "с апреля 2024 года": a state, not a step
+            if date is None and default_date[0]:
+                date, date_text = default_date
+            _anchor_event(timeline, etype, date)
             charge = _charge(sent, tr) if etype in ("charged", "sentenced", "wanted", "arrested",
                                                     "extradition_requested") else None
             term = _term_years(sent, tr) if etype == "sentenced" else None
             if etype in ("handed_over", "deported", "extradited"):
                 last_removal.update({p: etype for p in patients})
+                for p in patients:
+                    ordered.pop(p, None)
+            elif etype in _ORDERS:
+                ordered.update({p: _ORDERS[etype] for p in patients})
             for person in patients:
                 if etype in ("detained", "arrested", "handed_over", "transferred", "extradited", "deported"):
                     custody.add(person)
@@ -1180,6 +1658,85 @@ def extract(document: Document) -> DocumentExtraction:
     if timeline.frame_year:
         frame = f"{timeline.frame_year}" + (f"-{timeline.frame_month:02d}" if timeline.frame_month else "")
     return DocumentExtraction(document=document, persons=out_persons, events=events, frame=frame)
+
+
+_SINCE_TEXT = re.compile(r"(?:с|со|начиная\s+с)\s", re.IGNORECASE)
+_TIMESTAMP = re.compile(r"[ \t]*(?:[01]?\d|2[0-3])[:.][0-5]\d\s*[—–-]")
+_ISO_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
+
+
+def _day_of(published) -> str | None:
+    m = _ISO_DAY.match(str(published)) if published else None
+    return m.group() if m else None
+
+
+# The noun a text uses to count from an event it has dated ("через два месяца
+# после задержания"): its date is the event's.
+_EVENT_NOUN = {"detained": "задержание", "arrested": "арест", "extradited": "экстрадиция",
+               "deported": "депортация", "released": "освобождение", "sentenced": "приговор",
+               "escaped": "побег", "handed_over": "выдача"}
+
+
+def _anchor_event(timeline: ru_dates.Timeline, etype: str, date: str | None) -> None:
+    noun = _EVENT_NOUN.get(etype)
+    if not noun or not date or "/" in date or len(date) < 7:
+        return
+    parts = [int(x) for x in date.split("-")]
+    timeline.anchors[noun] = (parts[0], parts[1], parts[2] if len(parts) > 2 else None)
+
+
+_ORDERS = {"deportation_ordered": "deported", "extradition_approved": "extradited"}
+_TOPIC_TYPES = frozenset({"extradition_requested", "extradition_approved", "extradition_denied", "appeal_filed",
+                          "request_denied", "request_granted"})
+
+
+def _blocked(persons: list[_Person]) -> set[str]:
+    """Officials, lawyers and quoted sources: no antecedent for "его задержали" —
+    unless the text is about a person it quotes now and then (most mentions are not quotes)."""
+    return {p.local_id for p in persons if _title_role(p) in ("official", "lawyer")
+            or p.speaker and not p.attributes.get("occupation") and 2 * p.speaking >= len(p.spans)}
+
+
+def _topic_event(sent: Sent, tr: _Trigger) -> bool:
+    """An event that a text reports without naming its person, because the
+    case is the one it is telling: a request, an approval or a refusal of an
+    extradition, an appeal by "the defence"."""
+    if tr.type not in _TOPIC_TYPES:
+        return False
+    toks = sent.toks
+    lo, hi = _clause_bounds(toks, tr.i)
+    if any(not m.source and lo <= m.i < hi for m in sent.mentions):
+        return False          # someone is named here: it is about them, or about no one we know
+    if any(toks[n].feats.get("Number") == "Plur" and toks[n].lemma in REQUEST | EXTRADITION
+           for n in range(tr.i, tr.last + 1)):
+        return False          # "утвердил запросы России": many people, not one case
+    if tr.type == "appeal_filed":
+        return any(t.lemma in COUNSEL_WORDS for t in toks[lo:tr.i])
+    return True
+
+
+def _topic(sents: list[Sent], sent: Sent, people_in: list[set], wider: bool = False) -> tuple[str, ...]:
+    """The one person the last three sentences were about, if there is one
+    (`wider`: the nearest one, looking back up to six sentences)."""
+    seen: set[str] = set()
+    for index in range(sent.index - 1, max(-1, sent.index - (7 if wider else 4)), -1):
+        seen |= people_in[index]
+        if wider and seen:
+            break
+    return (next(iter(seen)),) if len(seen) == 1 else ()
+
+
+def _bare_refusal(sent: Sent, tr: _Trigger) -> bool:
+    """"миграционная служба ей отказала" refuses the request just told; "суд
+    отказал в удовлетворении жалобы" refuses something that is no event."""
+    toks = sent.toks
+    if len(tr.words.split()) > 1 or toks[tr.i].lemma != "отказать":
+        return True
+    _, hi = _clause_bounds(toks, tr.i)
+    for n in range(tr.i + 1, hi - 1):
+        if toks[n].low in ("в", "во") and toks[n + 1].pos in ("NOUN", "ADJ"):
+            return toks[n + 1].lemma in ASYLUM | EXTRADITION | REQUEST
+    return True
 
 
 def _request_topic(sents: list[Sent], sent: Sent, tr: _Trigger) -> str | None:

@@ -202,7 +202,8 @@ _ORDINAL = (r"(?:(?:двадцать|тридцать)\s+)?(?:"
 _ANCHOR_NP = (r"[«“\"]?(?:(?P<adj>[а-яё]+(?:ой|ого|ей|его|ых|их))\s+)?"
               r"(?P<noun>[а-яё]{2,}(?:а|я|и|ы|ов|ев|ей|ий))" + _END)
 
-_WEEKDAY = r"(?:понедельник|вторник|сред[ау]|четверг|пятниц[ау]|суббот[ау]|воскресенье)" + _END
+_WEEKDAY = (r"(?:понедельник[а]?|вторник[а]?|сред[ауы]|четверг[а]?|пятниц[ауы]|суббот[ауы]|"
+            r"воскресень[ея])" + _END)       # "с прошлого воскресенья": the genitive after "с", "до"
 
 
 # --------------------------------------------------------------------------
@@ -481,6 +482,14 @@ def _build_count(m: re.Match) -> DateExpr | None:
     return _expr(m, kind, offset={unit: amount})
 
 
+def _build_next_after(m: re.Match) -> DateExpr | None:
+    """"на следующий день после задержания": one unit after the event the text dated."""
+    unit = m.group("unit").lower()
+    offset = {"months": 1} if unit.startswith("месяц") else {"days": 7} if unit.startswith("недел") \
+        else {"days": 1}
+    return _expr(m, "anchored", offset=offset, anchor_word=_event_lemma(m.group("noun")))
+
+
 _SINGULAR_UNIT = re.compile(r"год|месяц|недел[юя]|день|сутки|полгода|полтора\s+(?:года|месяца)")
 
 
@@ -519,6 +528,10 @@ _FIXED_PHRASES: list[tuple[str, str, dict | None]] = [
     (r"послезавтра", "deictic", {"days": 2}),
     (r"завтра", "deictic", {"days": 1}),
     (r"утром\s+следующего\s+дня", "relative", {"days": 1}),
+    # "накануне вечером его экстрадировали": the day before the date just told
+    # (not "накануне выборов", the eve of an event: that one names its event).
+    (r"накануне(?!\s+(?:[а-яё]+(?:ого|ей|ой|их|ых)\s+)?[а-яё]+(?:ия|ии|ов|ения|ения|а|ы)(?![а-яё]))",
+     "relative", {"days": -1}),
     (r"сейчас|ныне|настоящее\s+время|(?:данный|текущий|настоящий)\s+момент|сегодняшний\s+день|"
      r"момент\s+(?:публикации|написания)(?:\s+(?:статьи|материала|текста))?", "now", None),
     (r"(?<!не\s)(?:позже|позднее|впоследствии|вскоре|спустя\s+некоторое\s+время|"
@@ -606,6 +619,10 @@ def _productions() -> list[_Production]:
             rf"(?:\s+после\s+(?:(?:этого|того){_END}|{_ANCHOR_NP}))?",
             _build_count, prefix=""),
         _Production(
+            "next_after",
+            rf"следующ\w{{2,3}}\s+(?P<unit>д(?:ень|ня)|утр(?:о|ом)|недел[еюи]|месяц[е]?)\s+после\s+{_ANCHOR_NP}",
+            _build_next_after, prefix=r"(?P<prep>на|в|во)\s+"),
+        _Production(
             "count_before",
             rf"(?:(?P<n>{_NUMBER})\s+)?(?P<unit>{_UNIT})\s+до\s+(?:(?:этого|того){_END}|{_ANCHOR_NP})",
             _build_count, prefix=r"(?P<dir>за)\s+"),
@@ -629,7 +646,7 @@ def _productions() -> list[_Production]:
         _Production(
             "weekday",
             rf"(?:(?P<rel>прошл\w{{2,3}}|минувш\w{{2,3}}|эт(?:от|у))\s+)?(?P<wd>{_WEEKDAY})",
-            _build_weekday, prefix=r"(?P<prep>в\s+ночь\s+(?:с\s+\w+\s+)?на|в|во)\s+"),
+            _build_weekday, prefix=r"(?P<prep>в\s+ночь\s+(?:с\s+\w+\s+)?на|в|во|с|со|до|после|ко?)\s+"),
         _Production("fixed", rf"(?:{fixed}){_END}", _build_fixed),
     ]
 
@@ -829,6 +846,13 @@ def _resolve_absolute(expr: DateExpr, tl: Timeline) -> tuple[YMD, YMD | None] | 
             year = _year_nearest_frame(expr.month, tl)
         else:
             year = _year_of_yearless(expr.month, tl)
+            # A story told in order: "That summer … In October" after summer 2025
+            # is October 2025, though a frame guessed from the text (only a lower
+            # bound of when it was written) would put it a year before the year
+            # the story has reached.
+            if year is not None and tl.inferred and tl.published is None and tl.last is not None \
+                    and tl.last[1] is None and year + 1 == tl.last[0] and expr.preposition in (None, "в", "во", "in"):
+                year += 1
         if year is None:
             return None
     return _with_part((year, expr.month, expr.day), expr.part)
@@ -952,11 +976,25 @@ def resolve(expr: DateExpr, tl: Timeline) -> str | None:
     return _iso(start) if end is None else f"{_iso(start)}/{_iso(end)}"
 
 
+# "с осени 2025 года" dates the start of a state ("был в розыске с ..."), not a
+# step of the story: a coarser, earlier "since" leaves the narrative where it is.
+_SINCE = {"с", "со", "начиная с", "начиная со", "since"}
+
+
 def _resolve_and_advance(expr: DateExpr, tl: Timeline) -> tuple[YMD, YMD | None] | None:
     span = _resolve_span(expr, tl)
     if span is not None and expr.kind != "vague_relative":
-        tl.last = span[1] or span[0]
+        value = span[1] or span[0]
+        if expr.preposition in _SINCE and tl.last is not None and _precision(value) < _precision(tl.last) \
+                and is_before(value, tl.last):
+            return span
+        tl.last = value
     return span
+
+
+def is_before(a: YMD, b: YMD) -> bool:
+    """Is `a` (at its own precision) wholly before `b`?"""
+    return (a[0], a[1] or 12, a[2] or 31) < (b[0], b[1] or 1, b[2] or 1)
 
 
 # --------------------------------------------------------------------------
@@ -1101,3 +1139,43 @@ def _sentence_values(tl: Timeline, exprs: list[DateExpr]) -> list[tuple[DateExpr
 def _gap(span: tuple[int, int], expr: DateExpr, sentence_start: int) -> int:
     start, end = expr.start - sentence_start, expr.end - sentence_start
     return max(start - span[1], span[0] - end, 0)
+
+
+# --------------------------------------------------------------------------
+# A newspaper dateline
+
+_DATELINE_LINES = 6          # a dateline stands in the first lines of a text
+# What may stand before the date on its line: a place or a weekday, capitalised
+# ("Алматы, ", "Пятница, ", "НУР-СУЛТАН — "), or nothing.
+_DATELINE_HEAD = re.compile(r"^\s*(?:[A-ZА-ЯЁ][\w.\-]*(?:\s+[A-ZА-ЯЁ(][\w.\-)]*){0,2}\s*[,:—–\-]?\s*)?$")
+_DATELINE_TAIL = re.compile(r"^\s*(?:г\.|года?)?\s*(?:$|[—–\-|,.(/])")
+
+
+def dateline(text: str, exprs: list[DateExpr] | None = None) -> str | None:
+    """The day a text gives itself in its first lines ("6 марта 2026 года",
+    "Алматы, 17 октября 2025 года", "14.11.2025 — ..."), as ISO, or None.
+
+    A date counts as a dateline only on a line of its own (a place or weekday
+    before it, a separator after it): a date in a sentence is an event's."""
+    if exprs is None:
+        exprs = find_dates(text[:600])
+    lines = []
+    offset = 0
+    for line in text.split("\n"):
+        if line.strip():
+            lines.append((offset, line))
+            if len(lines) >= _DATELINE_LINES:
+                break
+        offset += len(line) + 1
+    for start, line in lines:
+        for e in exprs:
+            if not (start <= e.start and e.end <= start + len(line)):
+                continue
+            if e.kind != "absolute" or e.year is None or e.month is None or e.day is None:
+                continue
+            head = line[:e.start - start]
+            tail = line[e.end - start:]
+            if len(line) <= 120 and _DATELINE_HEAD.match(head) and _DATELINE_TAIL.match(tail) \
+                    and not re.search(r"\d", head):
+                return f"{e.year:04d}-{e.month:02d}-{e.day:02d}"
+    return None

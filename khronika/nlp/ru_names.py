@@ -124,6 +124,15 @@ def _surname_readings(word: str) -> list[Reading]:
             stem = w[: -len(end)]
             m_nom = stem + ("ий" if stem[-1] in "кгхжшчщ" else "ый")
             add(m_nom, stem + "ая", None, cases, 0.9 if stem.endswith(("ск", "цк")) else 0.5)
+    if out and not any(r.base.endswith(("ский", "цкий")) for r in out):
+        # "Саакяном", "Ковальчуком": a consonant stem in the instrumental or the
+        # prepositional reads as an adjective too ("Навальном"); the noun-like
+        # reading stays available for the context (a case, a first name) to pick.
+        for end, cases in _CONS_M.items():
+            stem = w[: len(w) - len(end)] if end else w
+            if end in ("ом", "ем", "е", "у") and w.endswith(end) and stem and stem[-1] not in _VOWELS \
+                    and len(stem) >= 3:
+                add(stem, stem, cases, None, 0.65 if stem.endswith(("ян", "ук", "юк", "ич")) else 0.45)
     if not out:
         if _INDECLINABLE.search(w) or w.endswith(("ко", "енко")):
             add(w, w, _ALL, _ALL, 0.6)
@@ -278,7 +287,7 @@ def _analyse(tokens: tuple, case_hint: frozenset | None, gender_hint: str | None
             slots = [("first", first_name_readings(only))]
     elif len(names) == 2:
         first, last = names
-        if patronymic_readings(last) and not surname_readings(last):
+        if patronymic_readings(last) and (not surname_readings(last) or _patronymic_of_a_name(last)):
             slots = [("first", first_name_readings(first)), ("patronymic", patronymic_readings(last))]
         elif not _looks_like_first_name(first) and _looks_like_first_name(last):
             # "Петрова Анна": surname first, as in lists and court records.
@@ -334,6 +343,24 @@ def _analyse(tokens: tuple, case_hint: frozenset | None, gender_hint: str | None
     alternatives = {g: build(g) for g in best_by_gender}
     first, patronymic, surname, cases, score, key = alternatives[gender]
     return NameAnalysis(first, patronymic, surname, key, gender, cases, score, alternatives)
+
+
+_PATRONYMIC = re.compile(r"^(?P<stem>[а-яё]{2,}?)(?:ович|евич|ьевич|ич|овн|евн|ьевн|ичн)(?:а|у|ем|е|ы|ой)?$")
+
+
+@functools.lru_cache(maxsize=20000)
+def _patronymic_of_a_name(word: str) -> bool:
+    """"Магомедович", "Олеговна", "Андреевна", "Ильинична": a patronymic is made
+    from a first name ("Ислам Магомедович" names a man without his surname);
+    "Джокович" is made from none and stays a surname."""
+    m = _PATRONYMIC.match(word.lower())
+    if not m:
+        return False
+    stem = m.group("stem")
+    for name in (stem, stem + "й", stem + "ий", stem + "а", stem + "я", stem[:-1] + "ь" if stem else stem):
+        if any("Name" in p.tag and p.normal_form == name for p in parses(name)):
+            return True
+    return False
 
 
 def _only_first_name(word: str) -> bool:
