@@ -590,6 +590,22 @@ class CaseworkQueries:
             del item["_latest"]
         return latest_first
 
+    def person_version(self, person_id: str) -> tuple | None:
+        """What changes whenever anything on a person's page changes: the
+        person row (names, lock, publication flag) and their events (added,
+        moved, re-extracted, reviewed). One indexed query; None: no such person."""
+        event, person = tables.events.c, tables.persons.c
+        mine = event.person_id == person_id
+        query = sa.select(
+            person.updated_at, person.do_not_publish, person.locked, person.name,
+            sa.select(sa.func.count()).where(mine).scalar_subquery(),
+            sa.select(sa.func.max(event.created_at)).where(mine).scalar_subquery(),
+            sa.select(sa.func.max(event.reviewed_at)).where(mine).scalar_subquery(),
+        ).where(person.id == person_id)
+        with self._reading() as connection:
+            row = connection.execute(query).first()
+        return None if row is None else tuple(row)
+
     def person_choices(self) -> list[dict]:
         """Id, name and romanization of every person with events, by name: for pickers."""
         person = tables.persons.c

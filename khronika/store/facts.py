@@ -18,6 +18,7 @@ import datetime as dt
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import Any, NamedTuple
 
 from khronika.model import EVENT_TYPES
@@ -83,8 +84,10 @@ def _bound(part: str, *, end: bool) -> dt.date:
     return dt.date(year, month, int(pieces[2]))
 
 
+@lru_cache(maxsize=65536)
 def date_interval(date: str | None) -> DateInterval | None:
-    """The days an ISO date (or "start/end" range) may mean; None when absent or unreadable."""
+    """The days an ISO date (or "start/end" range) may mean; None when absent or unreadable.
+    Cached: a timeline asks about the same few dates many times."""
     if not date:
         return None
     start, _, end = date.partition("/")
@@ -110,6 +113,8 @@ def dates_compatible(a: str | None, b: str | None) -> bool:
 # ---------------------------------------------------------------- grouping
 
 def _get(row: Mapping[str, Any] | Any, key: str, default: Any = None) -> Any:
+    if type(row) is dict:                   # the common case, without the ABC check
+        return row.get(key, default)
     if isinstance(row, Mapping):
         return row.get(key, default)
     return getattr(row, key, default)

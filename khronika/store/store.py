@@ -532,7 +532,7 @@ class Store(CaseworkQueries):
                    event.review_status.in_((CONFIRMED,) if confirmed_only else (CONFIRMED, PENDING_REVIEW)))
         )
         with self._reading() as connection:
-            rows = list(connection.execute(query).mappings())
+            rows = [dict(row) for row in connection.execute(query).mappings()]
         return group_facts(rows)
 
     # ------------------------------------------------------------ overview

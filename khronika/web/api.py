@@ -136,12 +136,7 @@ def persons(ctx: Ctx, q: Annotated[str | None, Query(max_length=200)] = None) ->
 @router.get("/persons/{person_id}")
 def person(ctx: Ctx, person_id: str) -> dict[str, Any]:
     data = service.person_page(ctx, person_id)
-    for fact in data["timeline"]:
-        for source in fact["sources"]:
-            found = source.pop("context")
-            source["context"] = None if found is None else {"text": found[0], "start": found[1],
-                                                            "end": found[2]}
-    return data
+    return {key: value for key, value in data.items() if key != "rendered"}
 
 
 @router.get("/documents/{doc_id}")

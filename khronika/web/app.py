@@ -61,6 +61,37 @@ class Context:
             raise HTTPException(403, self.gettext("You are not allowed to see or change this."))
 
 
+class SecurityHeaders:
+    """Plain ASGI middleware (Starlette's BaseHTTPMiddleware costs a task and
+    a stream per request): the security headers on every response."""
+
+    FIXED = [(b"x-content-type-options", b"nosniff"), (b"x-frame-options", b"DENY"),
+             # A click on a source link must not tell the source what this app is.
+             (b"referrer-policy", b"no-referrer")]
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+        private = not scope["path"].startswith("/static/")
+
+        async def send_with_headers(message):
+            if message["type"] == "http.response.start":
+                headers = list(message.get("headers", []))
+                present = {name.lower() for name, _ in headers}
+                headers += [h for h in self.FIXED if h[0] not in present]
+                if b"content-security-policy" not in present:
+                    headers.append((b"content-security-policy", CONTENT_SECURITY_POLICY.encode()))
+                if private and b"cache-control" not in present:
+                    headers.append((b"cache-control", b"no-store"))
+                message = dict(message, headers=headers)
+            await send(message)
+
+        await self.app(scope, receive, send_with_headers)
+
+
 def _is_api(request: Request) -> bool:
     return request.url.path.startswith("/api/")
 
@@ -80,19 +111,10 @@ def create_app(db: str | os.PathLike | None = None, *, secure_cookies: bool | No
     app.state.secure_cookies = secure_cookies
     app.state.throttle = auth.LoginThrottle()
     app.state.templates = {language: _environment(language) for language in i18n.LANGUAGES}
+    from khronika.web.service import PageCache
+    app.state.page_cache = PageCache()
 
-    @app.middleware("http")
-    async def security_headers(request: Request, call_next):
-        response = await call_next(request)
-        headers = response.headers
-        headers.setdefault("Content-Security-Policy", CONTENT_SECURITY_POLICY)
-        headers["X-Content-Type-Options"] = "nosniff"
-        headers["X-Frame-Options"] = "DENY"
-        # A click on a source link must not tell the source what this app is.
-        headers["Referrer-Policy"] = "no-referrer"
-        if not request.url.path.startswith("/static/"):
-            headers.setdefault("Cache-Control", "no-store")
-        return response
+    app.add_middleware(SecurityHeaders)
 
     @app.exception_handler(LoginRequired)
     async def login_required(request: Request, _exc: LoginRequired):
@@ -231,6 +253,7 @@ def _environment(language: str) -> jinja2.Environment:
         date=(views.format_date if language == "ru" else views.format_date_en),
         country_label=lambda code: _country_name(code, language),
     )
+    env.globals["highlight"] = highlight
     env.filters["urlquote"] = lambda value: quote(str(value), safe="")
     env.filters["country"] = env.globals["country_label"]
     return env

@@ -9,10 +9,11 @@ from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Path, Request, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
+from markupsafe import Markup
 
 from khronika.store.schema import CASE_STATUSES
 from khronika.web import auth, service
-from khronika.web.app import Context, context, enforce_csrf, highlight, render, set_cookie
+from khronika.web.app import Context, context, enforce_csrf, render, set_cookie
 from khronika.web.charts import trends_chart
 
 router = APIRouter(dependencies=[Depends(enforce_csrf)], include_in_schema=False)
@@ -120,15 +121,14 @@ def search_page(ctx: Ctx, q: str = "", person: str = "", type: str = "", country
 @router.get("/persons/{person_id}", response_class=HTMLResponse)
 def person_page(ctx: Ctx, person_id: str):
     data = service.person_page(ctx, person_id)
-    env = ctx.request.app.state.templates[ctx.language]
-    label, when = env.globals["event_label"], env.globals["date"]
-    for fact in data["timeline"]:
-        fact["label"], fact["when"] = label(fact["type"]), when(fact["date"])
-        for source in fact["sources"]:
-            found = source.pop("context")
-            source["context_html"] = highlight(*found) if found else None
-            source["href"] = "/documents/" + quote(source["document_id"], safe="")
-    return render(ctx, "person.html", data)
+    # The timeline is the heavy part of the page and the same for everyone
+    # who may see it: rendered once per language and kept with the data.
+    fragment = data["rendered"].get(ctx.language)
+    if fragment is None:
+        env = ctx.request.app.state.templates[ctx.language]
+        fragment = Markup(env.get_template("_timeline.html").render(timeline=data["timeline"]))
+        data["rendered"][ctx.language] = fragment
+    return render(ctx, "person.html", data | {"timeline_html": fragment})
 
 
 @router.get("/persons/{person_id}/edit", response_class=HTMLResponse)

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import os
+import threading
+from collections import OrderedDict
 from typing import Any
 
 from fastapi import HTTPException
@@ -34,7 +37,56 @@ def visible_person(ctx: Context, person_id: str) -> dict:
     return person
 
 
+class PageCache:
+    """Person pages are read far more often than they change: their data (and
+    each language's rendered timeline) are kept per (person, what the role
+    may see), valid while `Store.person_version` is unchanged — one indexed
+    query instead of the timeline's grouping and the evidence contexts.
+    In-process, bounded (least recently used out); KHRONIKA_PAGE_CACHE=0 turns
+    it off (bench/web.py measures both)."""
+
+    def __init__(self, size: int = 512):
+        self.size = size
+        self.enabled = os.environ.get("KHRONIKA_PAGE_CACHE", "1") != "0"
+        self._entries: OrderedDict[tuple, tuple[tuple, dict]] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple, version: tuple) -> dict | None:
+        if not self.enabled:
+            return None
+        with self._lock:
+            found = self._entries.get(key)
+            if found is None or found[0] != version:
+                return None
+            self._entries.move_to_end(key)
+            return found[1]
+
+    def put(self, key: tuple, version: tuple, value: dict) -> None:
+        if not self.enabled:
+            return
+        with self._lock:
+            self._entries[key] = (version, value)
+            self._entries.move_to_end(key)
+            while len(self._entries) > self.size:
+                self._entries.popitem(last=False)
+
+
 def person_page(ctx: Context, person_id: str) -> dict[str, Any]:
+    """The person and their timeline. The returned dict may be shared with
+    other requests (see PageCache): callers must not change it."""
+    cache: PageCache = ctx.request.app.state.page_cache
+    version = ctx.store.person_version(person_id)
+    key = (person_id, ctx.user is not None and ctx.user.sees_unreviewed)
+    found = cache.get(key, version) if version is not None and ctx.user is not None else None
+    if found is not None:
+        return found
+    data = _person_page(ctx, person_id)
+    if version is not None:
+        cache.put(key, version, data)
+    return data
+
+
+def _person_page(ctx: Context, person_id: str) -> dict[str, Any]:
     person = visible_person(ctx, person_id)
     facts = ctx.store.timeline(person_id, confirmed_only=not ctx.user.sees_unreviewed)
     spans = [(s.document_id, s.start, s.end) for f in facts for s in f.sources
@@ -45,7 +97,8 @@ def person_page(ctx: Context, person_id: str) -> dict[str, Any]:
         sources = []
         for source in fact.sources:
             found = contexts.get((source.document_id, source.start, source.end))
-            sources.append(source._asdict() | {"context": found})
+            context = None if found is None else {"text": found[0], "start": found[1], "end": found[2]}
+            sources.append(source._asdict() | {"context": context})
         # Shallow on purpose: dataclasses.asdict deep-copies every field.
         timeline.append({field.name: getattr(fact, field.name) for field in dataclasses.fields(fact)}
                         | {"sources": sources})
@@ -55,7 +108,7 @@ def person_page(ctx: Context, person_id: str) -> dict[str, Any]:
     if ctx.user.sees_unreviewed:
         public["do_not_publish"] = bool(person["do_not_publish"])
         public["locked"] = bool(person["locked"])
-    return {"person": public, "status": status, "timeline": timeline}
+    return {"person": public, "status": status, "timeline": timeline, "rendered": {}}
 
 
 def persons(ctx: Context, fragment: str | None = None) -> list[dict]:
