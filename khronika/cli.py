@@ -305,6 +305,92 @@ def cmd_reminders(args) -> int:
     return EXIT_SOME_FAILED if errors else EXIT_OK
 
 
+def _persons_named(store, name: str):
+    """The persons a typed name (any case, script or spelling) or a person id denotes."""
+    person = store.person(name)
+    return [person] if person is not None else _subjects(store, name)
+
+
+def cmd_publish(args) -> int:
+    from .publish.site import PublishError, publish_site
+    from .store import open_store
+    with open_store(args.db) as store:
+        try:
+            report = publish_site(store, args.out, base_url=args.base_url, jobs=args.jobs)
+        except PublishError as error:
+            print(f"khronika: {error}", file=sys.stderr)
+            return EXIT_USAGE
+    print(f"published {report['persons']} person(s), {report['facts']} confirmed fact(s) from "
+          f"{report['documents']} source(s): {report['pages']} pages in {report['out']} "
+          f"({report['total_s']:.1f} s)")
+    return EXIT_OK
+
+
+def _open_output(path: str | None, *, binary: bool = False, newline: str | None = None):
+    """A file to write, or stdout for None or "-" (not closed by the caller's `with`)."""
+    import contextlib
+    if path in (None, "-"):
+        return contextlib.nullcontext(sys.stdout.buffer if binary else sys.stdout)
+    if binary:
+        return open(path, "wb")
+    return open(path, "w", encoding="utf-8", newline=newline)
+
+
+def cmd_export(args) -> int:
+    from .publish.exports import export
+    from .publish.public import PublicArchive
+    from .store import open_store
+    if args.format == "timelinejs" and not args.person:
+        print("khronika: --format timelinejs is one person's timeline: give --person NAME", file=sys.stderr)
+        return EXIT_USAGE
+    with open_store(args.db) as store:
+        if args.person:
+            matches = _persons_named(store, args.person)
+            archive = PublicArchive(store, [p.id for p in matches]) if matches else None
+            if archive is None or not archive.persons:
+                print(f"khronika: no published person matches {args.person!r}", file=sys.stderr)
+                return EXIT_SOME_FAILED
+            if args.format == "timelinejs" and len(archive.persons) > 1:
+                names = "; ".join(f"{p.name} ({p.id})" for p in archive.persons)
+                print(f"khronika: {args.person!r} matches several persons: {names}", file=sys.stderr)
+                return EXIT_USAGE
+        else:
+            archive = PublicArchive(store)
+    with _open_output(args.out, newline="" if args.format == "csv" else None) as out:
+        export(archive, args.format, out, language=args.lang)
+    return EXIT_OK
+
+
+def cmd_dossier(args) -> int:
+    from .publish.dossier import DossierError, dossier_html, dossier_pdf
+    from .store import open_store
+    if args.pdf and args.out in (None, "-") and sys.stdout.isatty():
+        print("khronika: a PDF goes to a file: give --out FILE.pdf", file=sys.stderr)
+        return EXIT_USAGE
+    with open_store(args.db) as store:
+        matches = _persons_named(store, args.name)
+        if not matches:
+            print(f"khronika: no person matches {args.name!r}", file=sys.stderr)
+            return EXIT_SOME_FAILED
+        if len(matches) > 1:
+            names = "; ".join(f"{p.name} ({p.id})" for p in matches)
+            print(f"khronika: {args.name!r} matches several persons, give one id: {names}", file=sys.stderr)
+            return EXIT_USAGE
+        try:
+            html = dossier_html(store, matches[0].id, language=args.lang,
+                                include_case_file=args.include_case_file)
+        except DossierError as error:
+            print(f"khronika: {matches[0].name}: {error}", file=sys.stderr)
+            return EXIT_SOME_FAILED
+    if args.pdf:
+        with _open_output(args.out, binary=True) as out:
+            out.write(dossier_pdf(html))
+    else:
+        with _open_output(args.out) as out:
+            out.write(html)
+    return EXIT_OK
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="khronika", description="Sourced case chronicles from the news.")
     parser.add_argument("--version", action="version", version=f"khronika {__version__}")
@@ -420,6 +506,33 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--today", help="as if today were this ISO date (for testing a schedule)")
     db_option(p)
     p.set_defaults(func=cmd_reminders)
+
+    p = sub.add_parser("publish", help="write the public archive: a static website of confirmed facts")
+    p.add_argument("--out", required=True, metavar="DIR",
+                   help="the site's directory (replaced as a whole; must be new, empty or an earlier archive)")
+    p.add_argument("--base-url", metavar="URL", help="where the site will be served, for canonical links")
+    p.add_argument("--jobs", "-j", type=int, default=2,
+                   help="processes writing the site (default 2: pages and downloads side by side)")
+    db_option(p)
+    p.set_defaults(func=cmd_publish)
+
+    p = sub.add_parser("export", help="export the public data: JSON, CSV, FollowTheMoney, TimelineJS")
+    p.add_argument("--format", required=True, choices=["json", "csv", "ftm", "timelinejs"])
+    p.add_argument("--person", metavar="NAME", help="only this person (any case or script, or an id)")
+    p.add_argument("--out", metavar="FILE", help="write here instead of stdout")
+    p.add_argument("--lang", choices=["ru", "en"], default="ru", help="labels of the TimelineJS export")
+    db_option(p)
+    p.set_defaults(func=cmd_export)
+
+    p = sub.add_parser("dossier", help="one person's sourced record for a legal filing (HTML or PDF)")
+    p.add_argument("name", help="a name in any case or script, or a person id")
+    p.add_argument("--pdf", action="store_true", help="render to PDF (WeasyPrint) instead of HTML")
+    p.add_argument("--out", metavar="FILE", help="write here instead of stdout")
+    p.add_argument("--lang", choices=["ru", "en"], default="ru")
+    p.add_argument("--include-case-file", action="store_true",
+                   help="add the private case file (status, summary, next hearing): marked CONFIDENTIAL")
+    db_option(p)
+    p.set_defaults(func=cmd_dossier)
 
     p = sub.add_parser("persons", help="list stored persons")
     p.add_argument("--role", choices=["subject", "official", "lawyer", "journalist", "other"])

@@ -568,17 +568,18 @@ def _hits(connection, parsed: Query, page: Sequence[tuple[int, float | None]], e
                 + " ORDER BY e.span_start, e.id"), dict(event_params, **dict(zip(names, ids)))):
             evidence.setdefault(document_id, []).append(sentence)
     terms = parsed.terms
+    which = _term_matcher(terms)          # one memo for the whole page
     hits = []
     for rowid, rank in page:
         row = documents.get(rowid)
         if row is None:
             continue
         if row.id in evidence:
-            sentence = _best_sentence(evidence[row.id], terms) or evidence[row.id][0]
+            sentence = _best_sentence(evidence[row.id], terms, which) or evidence[row.id][0]
         else:
-            sentence = (_best_sentence(_sentences(row.text[:SCAN_CHARS]), terms)
-                        or _best_sentence([row.title or ""], terms) or _first_sentence(row.text))
-        sentence, snippet = highlight(sentence, terms)
+            sentence = (_best_sentence(_sentences(row.text[:SCAN_CHARS]), terms, which)
+                        or _best_sentence([row.title or ""], terms, which) or _first_sentence(row.text))
+        sentence, snippet = highlight(sentence, terms, which)
         hits.append(SearchHit(
             document_id=row.id, title=row.title, url=row.url, source=row.source,
             published=row.published, captured_at=row.captured_at, sha256=row.sha256,
@@ -595,26 +596,51 @@ def _first_sentence(text: str | None) -> str:
     return sentences[0] if sentences else ""
 
 
-def _matched_terms(sentence: str, terms: Sequence[Term]) -> set[int]:
-    found: set[int] = set()
-    for word in _TOKEN.findall(fold(sentence)):
-        index_term = stem(word)
-        for i, term in enumerate(terms):
-            if i not in found and term.matches(index_term):
-                found.add(i)
+# raw word -> its index term (fold, then stem): highlighting sees the same
+# words over and over; bounded like _STEMS.
+_WORD_TERMS: dict[str, str] = {}
+
+
+def _word_term(word: str) -> str:
+    found = _WORD_TERMS.get(word)
+    if found is None:
+        if len(_WORD_TERMS) >= _STEMS_MAX:
+            _WORD_TERMS.clear()
+        found = _WORD_TERMS[word] = stem(fold(word))
     return found
 
 
-def _best_sentence(sentences: Sequence[str], terms: Sequence[Term]) -> str | None:
+def _term_matcher(terms: Sequence[Term]) -> Callable[[str], frozenset[int]]:
+    """index term -> the indices of the query terms it matches, memoized for one result page."""
+    memo: dict[str, frozenset[int]] = {}
+
+    def which(index_term: str) -> frozenset[int]:
+        found = memo.get(index_term)
+        if found is None:
+            found = memo[index_term] = frozenset(i for i, term in enumerate(terms) if term.matches(index_term))
+        return found
+    return which
+
+
+def _matched_terms(sentence: str, terms: Sequence[Term], which=None) -> set[int]:
+    which = which or _term_matcher(terms)
+    found: set[int] = set()
+    for word in _TOKEN.findall(sentence):
+        found |= which(_word_term(word))
+    return found
+
+
+def _best_sentence(sentences: Sequence[str], terms: Sequence[Term], which=None) -> str | None:
     """The sentence with the most distinct query words, earliest on a tie."""
     # A cheap test first: a matching word starts with the term's stem.
     heads = [t[:3] for term in terms for t in (*term.exact, *term.prefixes)]
+    which = which or _term_matcher(terms)
     best, best_count = None, 0
     for sentence in sentences:
-        folded = fold(sentence)
+        folded = sentence.lower().replace("ё", "е")      # enough for the cheap test
         if not any(head in folded for head in heads):
             continue
-        count = len(_matched_terms(sentence, terms))
+        count = len(_matched_terms(sentence, terms, which))
         if count > best_count:
             best, best_count = sentence, count
             if count == len(terms):
@@ -622,12 +648,12 @@ def _best_sentence(sentences: Sequence[str], terms: Sequence[Term]) -> str | Non
     return best
 
 
-def highlight(sentence: str, terms: Sequence[Term]) -> tuple[str, str]:
+def highlight(sentence: str, terms: Sequence[Term], which=None) -> tuple[str, str]:
     """(the sentence, cut to a window around its first match when long;
     that text HTML-escaped with every matching word in <mark>)."""
     sentence = " ".join(sentence.split())
-    spans = [(m.start(), m.end()) for m in _TOKEN.finditer(sentence)
-             if any(term.matches(stem(fold(m.group()))) for term in terms)]
+    which = which or _term_matcher(terms)
+    spans = [(m.start(), m.end()) for m in _TOKEN.finditer(sentence) if which(_word_term(m.group()))]
     if len(sentence) > SENTENCE_MAX:
         first = spans[0][0] if spans else 0
         start = max(0, min(first - SENTENCE_MAX // 3, len(sentence) - SENTENCE_MAX))

@@ -2,7 +2,8 @@
 
     .venv/bin/python scripts/update_catalogs.py
 
-Extracts every translatable string (pybabel over khronika/web, plus the
+Extracts every translatable string (pybabel over khronika/web and
+khronika/publish, the public archive's templates and code, plus the
 label tables of khronika/web/i18n.py, which are looked up at run time)
 into khronika/web/locale/khronika.pot and merges it into each language's
 .po, keeping existing translations. New strings arrive untranslated
@@ -27,7 +28,8 @@ def main() -> int:
     pot = LOCALE / "khronika.pot"
     subprocess.run([sys.executable, "-m", "babel.messages.frontend", "extract", "-F", str(ROOT / "babel.cfg"),
                     "-o", str(pot), "--no-location", "--sort-output", "--omit-header",
-                    str(ROOT / "khronika" / "web")], check=True, cwd=ROOT)
+                    str(ROOT / "khronika" / "web"), str(ROOT / "khronika" / "publish")],
+                   check=True, cwd=ROOT)
     with pot.open("rb") as f:
         template = read_po(f)
     for table in (i18n.EVENT_TYPE_LABELS, i18n.CASE_STATUS_LABELS, i18n.ROLE_LABELS):

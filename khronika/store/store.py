@@ -108,7 +108,13 @@ class Store(CaseworkQueries):
             database = sa.make_url(url).database
             if database and database != ":memory:":
                 Path(database).parent.mkdir(parents=True, exist_ok=True)
-        engine = sa.create_engine(url, json_serializer=_json_dumps)
+        options: dict[str, Any] = {}
+        if is_sqlite and sa.make_url(url).database not in (None, "", ":memory:"):
+            # Enough pooled connections for the web app's thread pool: past
+            # the pool, SQLAlchemy opens and closes a connection per request
+            # (with its PRAGMAs), which costs more than most queries.
+            options.update(pool_size=32, max_overflow=32)
+        engine = sa.create_engine(url, json_serializer=_json_dumps, **options)
         if is_sqlite:
             self._configure_sqlite(engine)
         return engine

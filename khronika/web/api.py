@@ -20,6 +20,8 @@ from khronika.web.app import Context, context, enforce_csrf, set_cookie
 
 router = APIRouter(prefix="/api", dependencies=[Depends(enforce_csrf)], tags=["khronika"])
 login_router = APIRouter(prefix="/api", tags=["session"])
+# GET handlers read only and run on the event loop; writers run in the
+# thread pool (see the note in pages.py).
 
 Ctx = Annotated[Context, Depends(context)]
 # Row ids as SQLite stores them (64-bit): a bigger number is a 422, not an overflow.
@@ -120,7 +122,7 @@ def logout(ctx: Ctx, response: Response) -> dict[str, bool]:
 
 
 @router.get("/me")
-def me(ctx: Ctx) -> dict[str, Any]:
+async def me(ctx: Ctx) -> dict[str, Any]:
     ctx.require(True)
     return {"id": ctx.user.id, "username": ctx.user.username, "role": ctx.user.role,
             "csrf_token": ctx.csrf_token}
@@ -129,23 +131,23 @@ def me(ctx: Ctx) -> dict[str, Any]:
 # ---------------------------------------------------------------- reading
 
 @router.get("/persons")
-def persons(ctx: Ctx, q: Annotated[str | None, Query(max_length=200)] = None) -> list[dict[str, Any]]:
+async def persons(ctx: Ctx, q: Annotated[str | None, Query(max_length=200)] = None) -> list[dict[str, Any]]:
     return service.persons(ctx, fragment=q)
 
 
 @router.get("/persons/{person_id}")
-def person(ctx: Ctx, person_id: str) -> dict[str, Any]:
+async def person(ctx: Ctx, person_id: str) -> dict[str, Any]:
     data = service.person_page(ctx, person_id)
     return {key: value for key, value in data.items() if key != "rendered"}
 
 
 @router.get("/documents/{doc_id}")
-def document(ctx: Ctx, doc_id: str) -> dict[str, Any]:
+async def document(ctx: Ctx, doc_id: str) -> dict[str, Any]:
     return service.document(ctx, doc_id)
 
 
 @router.get("/search")
-def search(ctx: Ctx, q: Annotated[str, Query(max_length=500)] = "",
+async def search(ctx: Ctx, q: Annotated[str, Query(max_length=500)] = "",
            person: Annotated[str | None, Query(max_length=64)] = None,
            type: EventType | None = None,
            country: Annotated[str | None, Query(max_length=2)] = None,
@@ -158,7 +160,7 @@ def search(ctx: Ctx, q: Annotated[str, Query(max_length=500)] = "",
 
 
 @router.get("/trends")
-def trends(ctx: Ctx) -> dict[str, Any]:
+async def trends(ctx: Ctx) -> dict[str, Any]:
     return service.trends(ctx)
 
 
@@ -169,7 +171,7 @@ def _reviewer(ctx: Context) -> None:
 
 
 @router.get("/review")
-def review_queue(ctx: Ctx, page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+async def review_queue(ctx: Ctx, page: Annotated[int, Query(ge=1, le=100_000)] = 1,
                  limit: Annotated[int, Query(ge=1, le=200)] = 50) -> dict[str, Any]:
     _reviewer(ctx)
     total, events = ctx.store.review_queue(limit=limit, offset=(page - 1) * limit)
@@ -206,7 +208,7 @@ def publication(ctx: Ctx, person_id: str, body: Publication) -> dict[str, Any]:
 # ---------------------------------------------------------------- case files
 
 @router.get("/cases/{person_id}")
-def case_file(ctx: Ctx, person_id: str) -> dict[str, Any]:
+async def case_file(ctx: Ctx, person_id: str) -> dict[str, Any]:
     return service.case_file(ctx, person_id)
 
 
@@ -263,7 +265,7 @@ def task_done(ctx: Ctx, item_id: RowId, body: Done) -> dict[str, Any]:
 
 
 @router.get("/dashboard")
-def dashboard(ctx: Ctx, mine: bool = False) -> dict[str, Any]:
+async def dashboard(ctx: Ctx, mine: bool = False) -> dict[str, Any]:
     ctx.require(ctx.user is not None and ctx.user.can_see_cases)
     return ctx.store.dashboard(dt.date.today(), user_id=ctx.user.id if mine else None)
 
@@ -271,7 +273,7 @@ def dashboard(ctx: Ctx, mine: bool = False) -> dict[str, Any]:
 # ---------------------------------------------------------------- admin
 
 @router.get("/audit")
-def audit(ctx: Ctx, page: Annotated[int, Query(ge=1, le=100_000)] = 1,
+async def audit(ctx: Ctx, page: Annotated[int, Query(ge=1, le=100_000)] = 1,
           entity: Annotated[str | None, Query(max_length=32)] = None) -> list[dict[str, Any]]:
     ctx.require(ctx.user is not None and ctx.user.can_read_audit)
     return ctx.store.audit_entries(limit=100, offset=(page - 1) * 100, entity=entity)

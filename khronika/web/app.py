@@ -238,6 +238,7 @@ def _environment(language: str) -> jinja2.Environment:
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(WEB_DIR / "templates"),
         autoescape=True,                  # every scraped string is text, never markup
+        auto_reload=False,                # no stat() of every template on every request
         extensions=["jinja2.ext.i18n"],
         undefined=jinja2.StrictUndefined,
         trim_blocks=True, lstrip_blocks=True,

@@ -171,7 +171,8 @@ def search(ctx: Context, q: str, *, person: str | None = None, type: str | None 
         limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE, confirmed_only=not ctx.user.sees_unreviewed)
     return {"query": q, "page": page, "page_size": PAGE_SIZE, "total": result.total,
             "total_capped": result.total_capped,
-            "hits": [dataclasses.asdict(hit) for hit in result.hits]}
+            "hits": [dict(vars(hit)) if hasattr(hit, "__dict__") else
+                     {f.name: getattr(hit, f.name) for f in dataclasses.fields(hit)} for hit in result.hits]}
 
 
 def _iso_prefix(value: str) -> bool:

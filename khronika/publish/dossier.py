@@ -1,0 +1,97 @@
+"""`khronika dossier NAME [--pdf]`: one person's sourced record for a legal filing.
+
+    from khronika.publish.dossier import dossier_html, dossier_pdf
+    html = dossier_html(store, person_id, language="en")
+    pdf = dossier_pdf(html)                      # WeasyPrint
+
+The dossier holds the person and their names, a summary generated from the
+confirmed facts, the timeline, and for every fact each source with the
+quoted sentence, URL, capture time and full SHA-256 of the captured copy.
+
+By default it reads through the public gate (`PublicArchive`), like the
+static archive: confirmed facts only, nothing from the case file, so it can
+be attached to a filing (UN Human Rights Committee, ECHR Rule 39, UNHCR) and
+it passes the same private-string scan as the archive. A person marked "do
+not publish" has no public record, so there is no default dossier for them.
+
+`include_case_file=True` makes the confidential version: it also shows the
+case file's status, summary and next hearing, may be made for a person
+marked "do not publish", and says CONFIDENTIAL at the top of every page.
+"""
+from __future__ import annotations
+
+from khronika.publish.public import PublicArchive, PublicPerson
+from khronika.publish.site import environment
+
+
+class DossierError(Exception):
+    pass
+
+
+def summary(person: PublicPerson, gettext, date, event_label, country, *, language: str = "ru") -> str:
+    """A few sentences generated from the confirmed facts (in the language of `gettext`)."""
+    facts = person.facts
+    if not facts:
+        return gettext("No confirmed facts.")
+    documents = {s.document_id for f in facts for s in f.sources}
+    dated = [f.date for f in facts if f.date]
+    parts = [gettext("%(name)s: %(facts)s confirmed facts from %(sources)s sources.")
+             % {"name": person.name if language == "ru" else f"{person.name_latin} ({person.name})",
+                "facts": len(facts), "sources": len(documents)}]
+    if dated:
+        parts.append(gettext("The timeline runs from %(first)s to %(last)s.")
+                     % {"first": date(dated[0]), "last": date(dated[-1])})
+    if person.latest_type:
+        parts.append(gettext("Latest known status: %(status)s (%(date)s).")
+                     % {"status": event_label(person.latest_type), "date": date(person.latest_date)})
+    if person.countries:
+        parts.append(gettext("Countries: %(countries)s.")
+                     % {"countries": ", ".join(country(c) for c in person.countries)})
+    steps = []
+    for fact in facts:
+        where = ", ".join(x for x in (date(fact.date), fact.place) if x)
+        steps.append(f"{event_label(fact.type)} ({where})")
+    parts.append(gettext("Chronology: %(steps)s.") % {"steps": "; ".join(steps)})
+    return " ".join(parts)
+
+
+def dossier_html(store, person_id: str, *, language: str = "ru", include_case_file: bool = False) -> str:
+    """The dossier as one self-contained HTML page (no scripts, styles inline)."""
+    from khronika.web.i18n import CASE_STATUS_LABELS, translations
+    archive = PublicArchive(store, [person_id], include_withheld=include_case_file)
+    person = archive.person(person_id)
+    if person is None:
+        raise DossierError(
+            "no published record for this person (no confirmed events, or marked \"do not publish\"); "
+            "--include-case-file makes a confidential dossier" if not include_case_file
+            else "no confirmed events for this person")
+    env = environment(language)
+    gettext = translations(language).gettext
+    filters = env.filters
+    case, case_status = None, None
+    if include_case_file:
+        full = store.case_file(person_id)
+        # Only these three fields of the private case file, never notes, tasks or attachments.
+        case = {key: full.get(key) for key in ("status", "summary", "next_hearing")}
+        if case["status"]:
+            case_status = gettext(CASE_STATUS_LABELS.get(case["status"], case["status"]))
+    text = summary(person, gettext, filters["date"], filters["event_label"], filters["country"],
+                   language=language)
+    return env.get_template("dossier.html").render(
+        person=person, summary=text, case=case, case_status=case_status,
+        generated_at=archive.generated_at)
+
+
+def dossier_pdf(html: str) -> bytes:
+    """Render the dossier HTML to PDF with WeasyPrint (nothing is fetched:
+    the page has no external resources and no base URL)."""
+    import logging
+
+    from weasyprint import HTML
+    # WeasyPrint logs every CSS property it does not support at WARNING.
+    logging.getLogger("weasyprint").setLevel(logging.ERROR)
+    return HTML(string=html, base_url=None, url_fetcher=_no_fetch).write_pdf()
+
+
+def _no_fetch(url: str, *args, **kwargs):
+    raise ValueError(f"the dossier loads nothing from outside: {url}")

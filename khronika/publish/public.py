@@ -1,0 +1,341 @@
+"""The one gate every public output reads through.
+
+    from khronika.publish import PublicArchive
+    archive = PublicArchive(store)                  # everything publishable, one read
+    archive = PublicArchive(store, person_ids=[id]) # one person (exports, dossier)
+    for person in archive.persons: person.facts, person.latest_type, ...
+
+What passes the gate:
+- persons that are not marked "do not publish" and have at least one event a
+  reviewer confirmed;
+- of those, only the confirmed events, grouped into facts the way every
+  timeline groups them (`khronika.store.facts.group_facts`);
+- public person fields: id, name, name_latin, aliases, role, gender, the
+  countries of their confirmed facts and their latest status (the type and
+  date of the latest confirmed fact);
+- of each document that reported a confirmed fact: its URL (http or https
+  only, else none), title, source name, language, publication date, capture
+  time and SHA-256, and the evidence sentence of the confirmed event. A
+  document's path on disk, its full text and its snapshot bytes never pass.
+
+What never passes: case files, lawyers, deadlines, tasks, notes,
+attachments, the audit log, users and sessions (`schema.PRIVATE_TABLES`:
+this module does not read them), who reviewed an event (`reviewed_by`),
+unreviewed and rejected events, persons marked "do not publish", person
+attributes (machine-extracted and never reviewed).
+
+One more safety step: the names of "do not publish" persons (their aliases,
+and the surface forms in which documents mention them) are replaced with
+"[…]" in the evidence sentences and titles that pass, since a public
+person's source may also name someone who must not be named.
+
+Everything is read in one transaction with three queries (events with their
+documents, aliases, withheld names), whatever the number of persons: the
+static site of 10k persons and 100k events is built from one read.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import re
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+
+from khronika.store import schema as tables
+from khronika.store.facts import date_interval, group_facts
+
+CONFIRMED = "confirmed"
+WITHHELD = "[…]"
+_SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,80}$")
+
+
+@dataclass(slots=True)
+class PublicSource:
+    """One document that reported a confirmed fact, as the public sees it."""
+    document_id: str
+    url: str | None               # http(s) only; a local path is never published
+    title: str | None
+    source: str | None            # the outlet or channel name
+    language: str | None
+    published: str | None
+    captured_at: str | None
+    sha256: str | None
+    evidence: str                 # the sentence of the confirmed event
+
+
+@dataclass(slots=True)
+class PublicFact:
+    """One line of a public timeline: a confirmed happening with its sources."""
+    id: str                       # stable while the grouping does not change
+    person_id: str
+    type: str
+    date: str | None
+    date_text: str | None
+    place: str | None
+    country: str | None           # ISO 3166-1 alpha-2, the most common among the mentions
+    charge: str | None
+    term_years: float | None
+    sources: list[PublicSource]
+    event_ids: list[str]
+    years: tuple[int, int] | None = None   # the first and last year the date may mean
+
+
+@dataclass(slots=True)
+class PublicPerson:
+    id: str
+    slug: str                     # the file name of the person's page (the id when it is safe)
+    name: str
+    name_latin: str
+    aliases: list[str]
+    role: str
+    gender: str | None
+    facts: list[PublicFact] = field(default_factory=list)
+    countries: list[str] = field(default_factory=list)
+    latest_type: str | None = None
+    latest_date: str | None = None
+
+
+@dataclass(slots=True)
+class PublicEvent:
+    """One confirmed event mention, in the fields of the SPEC output contract."""
+    id: str
+    person: str
+    type: str
+    date: str | None
+    date_text: str | None
+    place: str | None
+    country: str | None
+    charge: str | None
+    document: str
+    evidence: str
+    confidence: float
+
+
+@dataclass(slots=True)
+class PublicDocument:
+    id: str
+    url: str | None
+    title: str | None
+    source: str | None
+    language: str | None
+    published: str | None
+    captured_at: str | None
+    sha256: str | None
+
+
+def person_slug(person_id: str) -> str:
+    """A file name for a person's page: the id itself when it is plain ASCII
+    (stable and readable), else a digest of it."""
+    if _SAFE_ID.match(person_id) and person_id not in (".", ".."):
+        return person_id
+    return "p-" + hashlib.sha256(person_id.encode()).hexdigest()[:20]
+
+
+def public_url(url: str | None) -> str | None:
+    """A URL that may be published and linked: http(s) only."""
+    if not url:
+        return None
+    url = url.strip()
+    return url if url.lower().startswith(("http://", "https://")) else None
+
+
+def fact_id(person_id: str, event_ids: Iterable[str]) -> str:
+    return hashlib.sha256("|".join([person_id, *sorted(event_ids)]).encode()).hexdigest()[:12]
+
+
+class PublicArchive:
+    """Everything publishable from a store, read once (see the module docstring).
+
+    `persons` are ordered by their latest status, the latest first (undated
+    last, then by name), like the web app's person list; `documents` holds
+    every document that reported a published fact; `events` the confirmed
+    mentions of published persons, in document and text order.
+    """
+
+    def __init__(self, store, person_ids: Iterable[str] | None = None, *,
+                 include_withheld: bool = False):
+        """`include_withheld`: also the named persons marked "do not publish"
+        (needs `person_ids`). Only for the confidential dossier, which is
+        never published; every public output leaves it False."""
+        wanted = None if person_ids is None else sorted(set(person_ids))
+        if include_withheld and wanted is None:
+            raise ValueError("include_withheld needs the persons to include")
+        self._include_withheld = include_withheld
+        self.generated_at = dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
+        with store._reading() as connection:
+            rows = self._event_rows(connection, wanted)
+            aliases = self._aliases(connection, wanted)
+            withheld = self._withheld_names(connection, wanted if include_withheld else ())
+        self._redact = _redactor(withheld)
+        self.documents: dict[str, PublicDocument] = {}
+        self.events: list[PublicEvent] = []
+        self.persons: list[PublicPerson] = []
+        self._build(rows, aliases)
+
+    # ------------------------------------------------------------ reading
+
+    def _public_persons(self, wanted: list[str] | None):
+        person = tables.persons.c
+        query = sa.select(person.id)
+        if not self._include_withheld:
+            query = query.where(person.do_not_publish.is_(False))
+        if wanted is not None:
+            query = query.where(person.id.in_(wanted))
+        return query
+
+    def _event_rows(self, connection, wanted):
+        event, document, person = tables.events.c, tables.documents.c, tables.persons.c
+        # Only public columns: no documents.path/text, no events.reviewed_by.
+        query = (
+            sa.select(
+                event.id.label("event_id"), event.person_id, event.type, event.date, event.date_text,
+                event.place, event.country, event.charge, event.term_years, event.evidence,
+                event.confidence, event.span_start, event.span_end, event.document_id,
+                document.url, document.title, document.source, document.language,
+                document.published, document.captured_at, document.sha256,
+                person.name.label("person_name"), person.name_latin.label("person_name_latin"),
+                person.role.label("person_role"), person.gender.label("person_gender"),
+            )
+            .join(tables.documents, document.id == event.document_id)
+            .join(tables.persons, person.id == event.person_id)
+            .where(event.review_status == CONFIRMED)
+            .order_by(event.document_id, event.span_start, event.id)
+        )
+        if not self._include_withheld:
+            query = query.where(person.do_not_publish.is_(False))
+        if wanted is not None:
+            query = query.where(event.person_id.in_(wanted))
+        result = connection.execute(query)
+        keys = list(result.keys())
+        return [dict(zip(keys, row)) for row in result]
+
+    def _aliases(self, connection, wanted) -> dict[str, list[str]]:
+        alias = tables.aliases.c
+        query = (sa.select(alias.person_id, alias.alias)
+                 .where(alias.person_id.in_(self._public_persons(wanted)))
+                 .order_by(alias.id))
+        found: dict[str, list[str]] = {}
+        for person_id, name in connection.execute(query):
+            found.setdefault(person_id, []).append(name)
+        return found
+
+    @staticmethod
+    def _withheld_names(connection, except_ids: Iterable[str] = ()) -> set[str]:
+        """Every name a "do not publish" person (but `except_ids`) is known or mentioned by."""
+        person, alias, mention = tables.persons.c, tables.aliases.c, tables.mentions.c
+        condition = person.do_not_publish.is_(True)
+        if except_ids:
+            condition = sa.and_(condition, person.id.not_in(list(except_ids)))
+        hidden = sa.select(person.id).where(condition)
+        names: set[str] = set(connection.scalars(sa.select(person.name).where(condition)))
+        names.update(connection.scalars(sa.select(alias.alias).where(alias.person_id.in_(hidden))))
+        for name, forms in connection.execute(
+                sa.select(mention.name, mention.surface_forms).where(mention.person_id.in_(hidden))):
+            names.add(name)
+            names.update(form for form in (forms or []) if isinstance(form, str))
+        return {n.strip() for n in names if n and len(n.strip()) >= 3}
+
+    # ------------------------------------------------------------ building
+
+    def _build(self, rows: list[dict], aliases: dict[str, list[str]]) -> None:
+        redact = self._redact
+        by_person: dict[str, list[dict]] = {}
+        country_of_event: dict[str, str | None] = {}
+        documents = self.documents
+        for row in rows:
+            document = documents.get(row["document_id"])
+            if document is None:            # once per document: its public fields
+                document = documents[row["document_id"]] = PublicDocument(
+                    id=row["document_id"], url=public_url(row["url"]),
+                    title=redact(row["title"]) if row["title"] else row["title"], source=row["source"],
+                    language=row["language"], published=row["published"],
+                    captured_at=row["captured_at"], sha256=row["sha256"])
+            # What group_facts reads of the document: only public values.
+            row["url"], row["title"] = document.url, document.title
+            row["evidence"] = redact(row["evidence"] or "")
+            by_person.setdefault(row["person_id"], []).append(row)
+            country_of_event[row["event_id"]] = row["country"]
+            self.events.append(PublicEvent(
+                id=row["event_id"], person=row["person_id"], type=row["type"], date=row["date"],
+                date_text=row["date_text"], place=row["place"], country=row["country"],
+                charge=row["charge"], document=row["document_id"], evidence=row["evidence"],
+                confidence=row["confidence"]))
+
+        for person_id, person_rows in by_person.items():
+            first = person_rows[0]
+            name, latin = first["person_name"], first["person_name_latin"]
+            person = PublicPerson(
+                id=person_id, slug=person_slug(person_id), name=name, name_latin=latin,
+                aliases=[a for a in aliases.get(person_id, []) if a not in (name, latin)],
+                role=first["person_role"], gender=first["person_gender"])
+            latest, latest_end = None, None
+            for fact in group_facts(person_rows):
+                interval = date_interval(fact.date)
+                public = PublicFact(
+                    id=fact_id(person_id, fact.event_ids), person_id=person_id, type=fact.type,
+                    date=fact.date, date_text=fact.date_text, place=fact.place,
+                    country=_fact_country([country_of_event[e] for e in fact.event_ids]),
+                    charge=fact.charge, term_years=fact.term_years, event_ids=fact.event_ids,
+                    sources=[_public_source(documents[s.document_id], s.evidence) for s in fact.sources],
+                    years=None if interval is None else (interval.first.year, interval.last.year))
+                person.facts.append(public)
+                # The latest status: timeline order, so a tie goes to the later step.
+                if interval is not None and (latest_end is None or interval.last >= latest_end):
+                    latest, latest_end = public, interval.last
+            person.countries = sorted({f.country for f in person.facts if f.country})
+            if latest is None and person.facts:
+                latest = person.facts[-1]
+            if latest is not None:
+                person.latest_type, person.latest_date = latest.type, latest.date
+            self.persons.append(person)
+
+        def order(p: PublicPerson):
+            interval = date_interval(p.latest_date)
+            return (interval is None, -(interval.last.toordinal() if interval else 0), p.name, p.id)
+        self.persons.sort(key=order)
+
+    # ------------------------------------------------------------ derived views
+
+    def person(self, person_id: str) -> PublicPerson | None:
+        return next((p for p in self.persons if p.id == person_id), None)
+
+    def trends(self) -> list[dict]:
+        """Confirmed facts by month, country and type, as `Store.trends` counts
+        them (each person, type, month and country once; month-precise dates
+        and finer only), but from what passed the gate."""
+        seen: set[tuple] = set()
+        for event in self.events:
+            date = event.date or ""
+            if len(date) >= 7 and date[4] == "-":
+                seen.add((date[:7], event.country, event.type, event.person))
+        counts = Counter((month, country, type_) for month, country, type_, _ in seen)
+        return [{"month": m, "country": c, "type": t, "count": n}
+                for (m, c, t), n in sorted(counts.items(), key=lambda kv: (kv[0][0], kv[0][1] or "", kv[0][2]))]
+
+
+def _fact_country(countries: list[str | None]) -> str | None:
+    """The most common country among a fact's mentions (ties: the first seen)."""
+    known = [c for c in countries if c]
+    if not known or all(c == known[0] for c in known):
+        return known[0] if known else None
+    counts = Counter(known)
+    return max(counts, key=counts.__getitem__)
+
+
+def _public_source(document: PublicDocument, evidence: str) -> PublicSource:
+    return PublicSource(document_id=document.id, url=document.url, title=document.title,
+                        source=document.source, language=document.language,
+                        published=document.published, captured_at=document.captured_at,
+                        sha256=document.sha256, evidence=evidence)
+
+
+def _redactor(names: set[str]):
+    if not names:
+        return lambda text: text
+    # Longest first, so "Захара Скрытнова" goes whole before "Скрытнова" is tried.
+    alternatives = "|".join(re.escape(n) for n in sorted(names, key=lambda n: (-len(n), n)))
+    pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+    return lambda text: pattern.sub(WITHHELD, text) if text else text
