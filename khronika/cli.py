@@ -59,12 +59,10 @@ def cmd_ingest(args) -> int:
 
 def _subjects(store, name: str | None):
     """Subjects, or the persons a typed name denotes in any case, script or spelling."""
-    from .resolve import person_matches, query_forms
+    from .resolve import persons_named
     if not name:
         return sorted((p for p in store.persons() if p.role == "subject"), key=lambda p: p.name)
-    forms = query_forms(name)
-    found = [p for p in store.persons() if person_matches(p, forms)]
-    return sorted(found or store.find_persons(name), key=lambda p: p.name)
+    return persons_named(store, name)
 
 
 def cmd_timeline(args) -> int:

@@ -230,3 +230,12 @@ def person_matches(person: Person, forms: list[list[str]]) -> bool:
     keys = {_latin_key(w) for name in [person.name, person.name_latin, *person.aliases] if name
             for w in name.split()}
     return any(all(k in keys for k in form) for form in forms)
+
+
+def persons_named(store, name: str) -> list:
+    """The stored persons a typed name denotes, in any case, script or
+    spelling ("Емельяновой", "Emelyanova"), else those whose names contain it
+    as typed; by name. Shared by the CLI and the web app."""
+    forms = query_forms(name)
+    found = [p for p in store.persons() if person_matches(p, forms)] if forms else []
+    return sorted(found or store.find_persons(name), key=lambda p: p.name)

@@ -286,3 +286,24 @@ def test_the_openapi_schema_lists_the_api(world):
     assert {"/api/login", "/api/persons/{person_id}", "/api/search", "/api/events/{event_id}/review",
             "/api/cases/{person_id}", "/api/dashboard", "/api/audit"} <= paths
     assert not any(not p.startswith("/api/") for p in paths)       # HTML pages stay out of the schema
+
+
+def test_me_persons_filter_documents_tasks_and_logout(world):
+    app, ids, _ = world
+    client, headers = login(app, "lawyer")
+    me = client.get("/api/me").json()
+    assert (me["username"], me["role"]) == ("lawyer", "lawyer") and me["csrf_token"] == headers["X-CSRF-Token"]
+    # The name filter takes any case and script.
+    assert [p["id"] for p in client.get("/api/persons", params={"q": "Emelyanova"}).json()] == [ids["yulia"]]
+    assert [p["id"] for p in client.get("/api/persons", params={"q": "Емельяновой"}).json()] == [ids["yulia"]]
+    doc = client.get(f"/api/documents/{ids['documents'][0]}").json()
+    assert doc["url"] == "https://news.example/kz-1" and [e["type"] for e in doc["events"]] == ["detained"]
+    assert "path" not in doc
+    task = client.post(f"/api/cases/{ids['yulia']}/tasks", headers=headers,
+                       json={"title": "Call the consulate", "due": "2999-01-01"}).json()["id"]
+    assert client.patch(f"/api/tasks/{task}", headers=headers, json={"done": True}).json()["done"] is True
+    assert client.get("/api/dashboard").json()["tasks"] == []
+    assert client.post(f"/api/cases/{ids['yulia']}/lawyers", headers=headers,
+                       json={"user_id": ids["lawyer"], "assigned": False}).json()["lawyers"] == []
+    assert client.post("/api/logout", headers=headers).json() == {"ok": True}
+    assert client.get("/api/me").status_code == 401          # the session is gone server-side

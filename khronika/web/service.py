@@ -113,7 +113,11 @@ def _person_page(ctx: Context, person_id: str) -> dict[str, Any]:
 
 def persons(ctx: Context, fragment: str | None = None) -> list[dict]:
     ctx.require(True)
-    found = ctx.store.persons_overview(confirmed_only=not ctx.user.sees_unreviewed, fragment=fragment)
+    found = ctx.store.persons_overview(confirmed_only=not ctx.user.sees_unreviewed)
+    if fragment and fragment.strip():
+        from khronika.resolve import persons_named
+        named = {p.id for p in persons_named(ctx.store, fragment.strip())}
+        found = [item for item in found if item["id"] in named]
     if not ctx.user.sees_unreviewed:
         for item in found:
             item.pop("do_not_publish", None)
@@ -143,7 +147,8 @@ def person_id_for(ctx: Context, person: str) -> str:
     person = person.strip()
     if ctx.store.person_record(person) is not None:
         return person
-    found = ctx.store.find_persons(person)
+    from khronika.resolve import persons_named
+    found = persons_named(ctx.store, person)
     if not ctx.user.sees_unreviewed:
         visible = {p["id"] for p in persons(ctx)}
         found = [p for p in found if p.id in visible]
