@@ -94,6 +94,7 @@ class Watch:
                      for source in self.sources]
             if self.deliver:
                 tasks.append(asyncio.create_task(self._deliver_loop(stop), name="delivery"))
+                tasks.append(asyncio.create_task(self._reminder_loop(stop), name="reminders"))
             try:
                 if duration_s is None:
                     await stop.wait()
@@ -190,6 +191,23 @@ class Watch:
                 self.stats.alerts_enqueued += queued
                 if queued:
                     self._wake.set()
+
+    async def _reminder_loop(self, stop: asyncio.Event, every_s: float = 3600.0) -> None:
+        """Deadline reminders (see alerts/reminders.py), hourly, in a thread:
+        SMTP is blocking and must not hold up the polling."""
+        from .alerts.reminders import send_due_reminders
+        loop = asyncio.get_running_loop()
+        while not stop.is_set():
+            try:
+                _sent, errors = await loop.run_in_executor(None, send_due_reminders, self.store)
+                for error in errors:
+                    log.warning("deadline reminder not sent: %s", error)
+            except Exception:                # a locked database, a bug: log it, try again later
+                log.exception("deadline reminders")
+            try:
+                await asyncio.wait_for(stop.wait(), timeout=every_s)
+            except TimeoutError:
+                pass
 
     async def _deliver_loop(self, stop: asyncio.Event) -> None:
         import httpx
