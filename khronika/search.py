@@ -405,8 +405,6 @@ def search(connection, query: str, *, person_id: str | None = None,
     parsed = parse_query(query or "")
     limit = max(0, min(int(limit), 200))
     offset = max(0, min(int(offset), 1_000_000))   # SQLite integers are 64-bit
-    if not parsed:
-        return SearchPage(0, False, [])
     events_where, event_params = _event_conditions(person_id, types, country, date_from, date_to)
     if confirmed_only:
         # Confirmed, and not about a person marked "do not publish" (safety).
@@ -419,6 +417,9 @@ def search(connection, query: str, *, person_id: str | None = None,
     if events_where:
         doc_where.append("EXISTS (SELECT 1 FROM events e WHERE e.document_id = d.id AND "
                          + " AND ".join(events_where) + ")")
+    if not parsed:
+        return _filtered_only(connection, parsed, doc_where, params, events_where, event_params,
+                              limit, offset)
     match = parsed.fts(lambda prefix: _expand(connection, prefix))
     fts_params = {"match": match, "cap": COUNT_CAP}
 
@@ -453,6 +454,21 @@ def search(connection, query: str, *, person_id: str | None = None,
     if not page:
         return SearchPage(total, capped, [])
     return SearchPage(total, capped, _hits(connection, parsed, page, events_where, event_params))
+
+
+def _filtered_only(connection, parsed: Query, doc_where, params, events_where, event_params,
+                   limit, offset) -> SearchPage:
+    """No words, only filters ("every document about this person"): the
+    documents that pass them, newest first, each with its matching event's
+    evidence sentence. No filters either: nothing."""
+    if not doc_where:
+        return SearchPage(0, False, [])
+    rowids = connection.execute(sa.text(
+        "SELECT d.rowid FROM documents d WHERE " + " AND ".join(doc_where)
+        + " ORDER BY d.rowid DESC LIMIT :cap"), dict(params, cap=COUNT_CAP)).scalars().all()
+    page = [(rowid, None) for rowid in rowids[offset:offset + limit]]
+    hits = _hits(connection, parsed, page, events_where, event_params) if page else []
+    return SearchPage(len(rowids), len(rowids) >= COUNT_CAP, hits)
 
 
 def _expand(connection, prefix: str) -> list[str] | None:

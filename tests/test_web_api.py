@@ -307,3 +307,16 @@ def test_me_persons_filter_documents_tasks_and_logout(world):
                        json={"user_id": ids["lawyer"], "assigned": False}).json()["lawyers"] == []
     assert client.post("/api/logout", headers=headers).json() == {"ok": True}
     assert client.get("/api/me").status_code == 401          # the session is gone server-side
+
+
+def test_search_with_filters_and_no_words_lists_the_documents(world):
+    app, ids, _ = world
+    client, _ = login(app, "lawyer")
+    found = client.get("/api/search", params={"person": "Юлии Емельяновой"}).json()
+    assert sorted(h["document_id"] for h in found["hits"]) == sorted(ids["documents"][:2])
+    # Each hit shows the evidence sentence of the person's event in it.
+    assert {h["sentence"] for h in found["hits"]} == {
+        "Пограничники задержали Юлию Емельянову в аэропорту Алматы.",
+        "Суд в Астане выдал Юлию Емельянову России."}
+    assert client.get("/api/search", params={"type": "extradited"}).json()["total"] == 1
+    assert client.get("/api/search").json()["total"] == 0           # neither words nor filters

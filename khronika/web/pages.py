@@ -116,7 +116,7 @@ async def search_page(ctx: Ctx, q: str = "", person: str = "", type: str = "", c
                 date_from: str = "", date_to: str = "", source: str = "", page: int = 1):
     ctx.require(True)
     result = None
-    if q.strip() or person or type or country:
+    if q.strip() or person or type or country or date_from or date_to or source:
         result = service.search(ctx, q, person=person, type=type, country=country, date_from=date_from,
                                 date_to=date_to, source=source, page=page)
     filters = {"q": q, "person": person, "type": type, "country": country, "date_from": date_from,
