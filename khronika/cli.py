@@ -473,8 +473,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     p.add_argument("--port", type=int, default=8000)
     p.add_argument("--workers", type=int, default=1,
-                   help="server processes (default 1; one per core for many concurrent users; the "
-                        "login throttle then counts per process)")
+                   help="server processes (default 1; one per core for many concurrent users)")
     p.add_argument("--secure-cookies", action="store_true",
                    help="always mark the session cookie Secure (behind an HTTPS proxy)")
     p.add_argument("--behind-proxy", action="store_true",

@@ -320,3 +320,19 @@ def test_search_with_filters_and_no_words_lists_the_documents(world):
         "Суд в Астане выдал Юлию Емельянову России."}
     assert client.get("/api/search", params={"type": "extradited"}).json()["total"] == 1
     assert client.get("/api/search").json()["total"] == 0           # neither words nor filters
+
+
+def test_the_login_throttle_holds_across_server_processes(world):
+    """Two apps over one store stand for two `--workers`: failures counted by
+    one lock the account in the other."""
+    app, _, db = world
+    other_process = create_app(db)
+    try:
+        for _ in range(3):
+            TestClient(app).post("/api/login", json={"username": "monitor", "password": "wrong-password"})
+        for _ in range(2):
+            TestClient(other_process).post("/api/login", json={"username": "monitor", "password": "wrong-password"})
+        assert TestClient(app).post("/api/login", json={"username": "monitor", "password": PASSWORD}
+                                    ).status_code == 429
+    finally:
+        other_process.state.store.close()

@@ -131,6 +131,26 @@ class CaseworkQueries:
         found = dict(row)
         return found, found.pop("csrf_token")
 
+    def login_failures(self, keys: Iterable[str], since: float) -> dict[str, list[float]]:
+        """The times of failed logins per key since `since`, oldest first."""
+        failure = tables.login_failures.c
+        found: dict[str, list[float]] = {key: [] for key in keys}
+        with self._reading() as connection:
+            for key, at in connection.execute(
+                    sa.select(failure.key, failure.at)
+                    .where(failure.key.in_(list(found)), failure.at > since).order_by(failure.at)):
+                found[key].append(at)
+        return found
+
+    def record_login_failure(self, keys: Iterable[str], at: float, forget_before: float) -> None:
+        with self._writing() as connection:
+            connection.execute(tables.login_failures.delete().where(tables.login_failures.c.at < forget_before))
+            connection.execute(tables.login_failures.insert(), [{"key": key, "at": at} for key in keys])
+
+    def clear_login_failures(self, key: str) -> None:
+        with self._writing() as connection:
+            connection.execute(tables.login_failures.delete().where(tables.login_failures.c.key == key))
+
     def end_session(self, token: str) -> None:
         with self._writing() as connection:
             connection.execute(tables.web_sessions.delete().where(

@@ -341,7 +341,17 @@ attachments = sa.Table(
     sa.Column("uploaded_at", TIMESTAMP, nullable=False),
 )
 
-WEB_TABLES = (users, web_sessions, audit_log, person_redirects, case_files, case_lawyers,
+# Failed logins per key ("user:NAME", "addr:IP"), for the login throttle of
+# every server process (revision 0005). Old rows go as new ones arrive.
+login_failures = sa.Table(
+    "login_failures", metadata,
+    sa.Column("id", sa.Integer, primary_key=True, autoincrement=True),
+    sa.Column("key", sa.String(200), nullable=False),
+    sa.Column("at", sa.Float, nullable=False),             # Unix time
+    sa.Index("ix_login_failures_key_at", "key", "at"),
+)
+
+WEB_TABLES = (users, web_sessions, login_failures, audit_log, person_redirects, case_files, case_lawyers,
               deadlines, tasks, notes, attachments)
 # Tables whose rows are private to the legal team (publish/export never read them).
 PRIVATE_TABLES = (case_files, case_lawyers, deadlines, tasks, notes, attachments, audit_log,

@@ -109,7 +109,7 @@ def create_app(db: str | os.PathLike | None = None, *, secure_cookies: bool | No
                   openapi_url="/api/openapi.json", lifespan=lifespan)
     app.state.store = store or open_store(db)
     app.state.secure_cookies = secure_cookies
-    app.state.throttle = auth.LoginThrottle()
+    app.state.throttle = auth.LoginThrottle(app.state.store)
     app.state.templates = {language: _environment(language) for language in i18n.LANGUAGES}
     from khronika.web.service import PageCache
     app.state.page_cache = PageCache()

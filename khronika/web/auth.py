@@ -12,15 +12,13 @@
   cookie. A request whose Origin names another site is refused as well.
 - Login throttling: after 5 failed attempts within 15 minutes, for one
   username or from one address, further attempts are refused (429) until
-  the window passes. Kept in memory, per server process.
+  the window passes. Kept in the store, so it holds across server processes.
 """
 from __future__ import annotations
 
 import hmac
 import secrets
-import threading
 import time
-from collections import deque
 from dataclasses import dataclass
 
 from argon2 import PasswordHasher
@@ -91,39 +89,26 @@ class User:
 
 
 class LoginThrottle:
-    """Failed logins per key (a username, an address) in a sliding window."""
+    """Failed logins per key (a username, an address) in a sliding window,
+    kept in the store so that every server process (`--workers N`) counts
+    the same failures."""
 
-    def __init__(self, limit: int = 5, window_s: float = 15 * 60):
+    def __init__(self, store, limit: int = 5, window_s: float = 15 * 60):
+        self.store = store
         self.limit = limit
         self.window_s = window_s
-        self._failures: dict[str, deque[float]] = {}
-        self._lock = threading.Lock()
-
-    def _recent(self, key: str, now: float) -> deque[float]:
-        failures = self._failures.setdefault(key, deque())
-        while failures and failures[0] <= now - self.window_s:
-            failures.popleft()
-        return failures
 
     def retry_after(self, *keys: str) -> int:
         """Seconds until a login may be tried again for these keys; 0: now."""
-        now = time.monotonic()
-        with self._lock:
-            waits = []
-            for key in keys:
-                failures = self._recent(key, now)
-                if len(failures) >= self.limit:
-                    waits.append(failures[0] + self.window_s - now)
-            return int(max(waits) + 1) if waits else 0
+        now = time.time()
+        waits = [failures[-self.limit] + self.window_s - now
+                 for failures in self.store.login_failures(keys, now - self.window_s).values()
+                 if len(failures) >= self.limit]
+        return int(max(waits) + 1) if waits else 0
 
     def failed(self, *keys: str) -> None:
-        now = time.monotonic()
-        with self._lock:
-            for key in keys:
-                self._recent(key, now).append(now)
-            if len(self._failures) > 100_000:        # bounded memory under a spray of names
-                self._failures = {k: v for k, v in self._failures.items() if v}
+        now = time.time()
+        self.store.record_login_failure(keys, now, forget_before=now - self.window_s)
 
     def succeeded(self, username_key: str) -> None:
-        with self._lock:
-            self._failures.pop(username_key, None)
+        self.store.clear_login_failures(username_key)
