@@ -181,7 +181,8 @@ def search(ctx: Context, q: str, *, person: str | None = None, type: str | None 
 
 
 def _iso_prefix(value: str) -> bool:
-    for form, pad in (("%Y", "-01-01"), ("%Y-%m", "-01"), ("%Y-%m-%d", "")):
+    """A date at year, month or day precision ("2025", "2025-06", "2025-06-14")."""
+    for form in ("%Y", "%Y-%m", "%Y-%m-%d"):
         try:
             dt.datetime.strptime(value, form)
             return True
