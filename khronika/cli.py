@@ -303,12 +303,6 @@ def cmd_reminders(args) -> int:
     return EXIT_SOME_FAILED if errors else EXIT_OK
 
 
-def _persons_named(store, name: str):
-    """The persons a typed name (any case, script or spelling) or a person id denotes."""
-    person = store.person(name)
-    return [person] if person is not None else _subjects(store, name)
-
-
 def cmd_publish(args) -> int:
     from .publish.site import PublishError, publish_site
     from .store import open_store
@@ -337,13 +331,14 @@ def _open_output(path: str | None, *, binary: bool = False, newline: str | None 
 def cmd_export(args) -> int:
     from .publish.exports import export
     from .publish.public import PublicArchive
+    from .resolve import persons_named
     from .store import open_store
     if args.format == "timelinejs" and not args.person:
         print("khronika: --format timelinejs is one person's timeline: give --person NAME", file=sys.stderr)
         return EXIT_USAGE
     with open_store(args.db) as store:
         if args.person:
-            matches = _persons_named(store, args.person)
+            matches = persons_named(store, args.person)
             archive = PublicArchive(store, [p.id for p in matches]) if matches else None
             if archive is None or not archive.persons:
                 print(f"khronika: no published person matches {args.person!r}", file=sys.stderr)
@@ -361,12 +356,13 @@ def cmd_export(args) -> int:
 
 def cmd_dossier(args) -> int:
     from .publish.dossier import DossierError, dossier_html, dossier_pdf
+    from .resolve import persons_named
     from .store import open_store
     if args.pdf and args.out in (None, "-") and sys.stdout.isatty():
         print("khronika: a PDF goes to a file: give --out FILE.pdf", file=sys.stderr)
         return EXIT_USAGE
     with open_store(args.db) as store:
-        matches = _persons_named(store, args.name)
+        matches = persons_named(store, args.name)
         if not matches:
             print(f"khronika: no person matches {args.name!r}", file=sys.stderr)
             return EXIT_SOME_FAILED

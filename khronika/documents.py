@@ -33,6 +33,7 @@ from trafilatura.xml import xmltotxt
 
 from . import language as _lang  # (as: `language` is a field name everywhere here)
 from .model import Document, ReadFailure
+from .morph import analyzer
 
 DEFAULT_MAX_BYTES = 25 * 2**20
 MB = 2**20
@@ -882,7 +883,7 @@ def _content_stem(word: str) -> str | None:
     if word.isdigit() or len(word) < 3:
         return None
     if re.search("[а-я]", word):
-        parse = _morph().parse(word)[0]
+        parse = analyzer().parse(word)[0]
         if parse.tag.POS not in _CONTENT_POS or "Apro" in parse.tag:   # Apro: "этот", "который"
             return None
         lemma = parse.normal_form.replace("ё", "е")
@@ -895,7 +896,3 @@ def _content_stem(word: str) -> str | None:
     return lemma[:_STEM_LENGTH]
 
 
-@lru_cache(maxsize=1)
-def _morph():
-    import pymorphy3  # loaded on first use: most texts are decided without it
-    return pymorphy3.MorphAnalyzer()

@@ -24,6 +24,8 @@ import re
 import unicodedata
 from functools import lru_cache
 
+from .morph import analyzer
+
 # One group per country: ISO code, then the names a watch rule may use for it,
 # Russian first, then English. `khronika.alerts.rules.place_variants` offers
 # every name of a group for any one of them, so a group holds names of the
@@ -316,10 +318,6 @@ def _fold(text: str) -> str:
     return unicodedata.normalize("NFKC", text or "").lower().replace("ё", "е")
 
 
-@lru_cache(maxsize=1)
-def _morph():
-    import pymorphy3
-    return pymorphy3.MorphAnalyzer()
 
 
 def _word_forms(word: str, *, adjective: bool, alone: bool) -> set[str]:
@@ -328,7 +326,7 @@ def _word_forms(word: str, *, adjective: bool, alone: bool) -> set[str]:
     forms = {word}
     if not _CYRILLIC.search(word) or (len(word) <= 2 and not alone):
         return forms
-    parses = _morph().parse(word)
+    parses = analyzer().parse(word)
     if adjective:
         chosen = [p for p in parses if p.tag.POS == "ADJF"]
     else:

@@ -233,9 +233,13 @@ def person_matches(person: Person, forms: list[list[str]]) -> bool:
 
 
 def persons_named(store, name: str) -> list:
-    """The stored persons a typed name denotes, in any case, script or
-    spelling ("Емельяновой", "Emelyanova"), else those whose names contain it
-    as typed; by name. Shared by the CLI and the web app."""
+    """The stored person with this id, or the persons a typed name denotes,
+    in any case, script or spelling ("Емельяновой", "Emelyanova"), else
+    those whose names contain it as typed; by name. Shared by the CLI and
+    the web app."""
+    person = store.person(name)
+    if person is not None:
+        return [person]
     forms = query_forms(name)
     found = [p for p in store.persons() if person_matches(p, forms)] if forms else []
     return sorted(found or store.find_persons(name), key=lambda p: p.name)

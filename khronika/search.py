@@ -52,6 +52,8 @@ from functools import lru_cache
 import sqlalchemy as sa
 import Stemmer
 
+from khronika.morph import analyzer
+
 FTS_TABLE = "documents_fts"
 # The terms are stems we made, separated by spaces; unicode61 splits them the
 # same way (it also tokenizes the quoted query terms), and keeps й and
@@ -249,10 +251,6 @@ def _quote(term: str) -> str:
     return '"' + term.replace('"', '""') + '"'
 
 
-@lru_cache(maxsize=1)
-def _morph():
-    import pymorphy3
-    return pymorphy3.MorphAnalyzer()
 
 
 @lru_cache(maxsize=8192)
@@ -262,7 +260,7 @@ def query_term(word: str) -> Term:
     own = stem(word)
     if not _CYRILLIC.search(word):
         return Term(word, exact=(own,))
-    parses = _morph().parse(word)
+    parses = analyzer().parse(word)
     stems = _lexeme_stems(parses) | {own}
     if len(own) < PREFIX_MIN:
         # "суд": its inflections exactly (суда, судом -> суд), never "судьба".
@@ -272,7 +270,7 @@ def query_term(word: str) -> Term:
     # The action noun and its verb find each other: "задержание" finds
     # "задержали", "депортация" finds "депортировали" and back.
     for related in _related_words(parses):
-        related_parses = _morph().parse(related)
+        related_parses = analyzer().parse(related)
         related_own = stem(related)
         if len(related_own) >= PREFIX_MIN:
             prefixes.append(_shortest_prefix(related_own, _lexeme_stems(related_parses[:1])))
@@ -299,7 +297,7 @@ _DERIVATIONS = (("ание", "ать"), ("яние", "ять"), ("ение", "е
 
 def _related_words(parses) -> list[str]:
     """The verb of an action noun, or the action nouns of a verb, known to pymorphy3."""
-    morph = _morph()
+    morph = analyzer()
     found: list[str] = []
     for parse in parses[:3]:
         normal = parse.normal_form.replace("ё", "е")

@@ -11,20 +11,21 @@ MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "Au
              "October", "November", "December")
 
 
-def format_date_en(iso: str | None) -> str:
-    """The same in English: '2026-01' -> 'January 2026', '2026-01-28' -> '28 January 2026'."""
+def _format_date(iso: str | None, unknown: str, months: tuple[str, ...], months_of: tuple[str, ...]) -> str:
+    """An ISO date at its own precision, with a language's month names
+    (`months` alone, `months_of` in a day's date)."""
     if not iso:
-        return "date unknown"
+        return unknown
     if "/" in iso:
-        return "–".join(format_date_en(part) for part in iso.split("/"))
+        return "–".join(_format_date(part, unknown, months, months_of) for part in iso.split("/"))
     parts = iso.split("-")
     try:
         if len(parts) == 1:
             return parts[0]
-        month = MONTHS_EN[int(parts[1]) - 1]
+        month = int(parts[1])
         if len(parts) == 2:
-            return f"{month} {parts[0]}"
-        return f"{int(parts[2][:2])} {month} {parts[0]}"
+            return f"{months[month - 1]} {parts[0]}"
+        return f"{int(parts[2][:2])} {months_of[month - 1]} {parts[0]}"
     except (ValueError, IndexError):
         return iso
 
@@ -33,20 +34,12 @@ def format_date(iso: str | None) -> str:
     """An ISO date at its own precision, in Russian: '2026' -> '2026',
     '2026-01' -> 'январь 2026', '2026-01-28' -> '28 января 2026',
     '2022/2023' -> '2022–2023', None -> 'дата неизвестна'."""
-    if not iso:
-        return "дата неизвестна"
-    if "/" in iso:
-        return "–".join(format_date(part) for part in iso.split("/"))
-    parts = iso.split("-")
-    try:
-        if len(parts) == 1:
-            return parts[0]
-        month = int(parts[1])
-        if len(parts) == 2:
-            return f"{MONTHS_RU[month - 1]} {parts[0]}"
-        return f"{int(parts[2][:2])} {MONTHS_RU_GEN[month - 1]} {parts[0]}"
-    except (ValueError, IndexError):
-        return iso
+    return _format_date(iso, "дата неизвестна", MONTHS_RU, MONTHS_RU_GEN)
+
+
+def format_date_en(iso: str | None) -> str:
+    """The same in English: '2026-01' -> 'January 2026', '2026-01-28' -> '28 January 2026'."""
+    return _format_date(iso, "date unknown", MONTHS_EN, MONTHS_EN)
 
 
 # Event types as a Russian-speaking monitor reads them in a timeline.

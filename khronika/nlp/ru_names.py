@@ -18,6 +18,8 @@ import re
 from dataclasses import dataclass, field
 from itertools import product
 
+from ..morph import analyzer
+
 CASES = ("nomn", "gent", "datv", "accs", "ablt", "loct")
 
 
@@ -52,16 +54,12 @@ def fold(word: str) -> str:
     return word.lower().replace("ё", "е")
 
 
-@functools.lru_cache(maxsize=1)
-def _morph():
-    import pymorphy3
-    return pymorphy3.MorphAnalyzer()
 
 
 @functools.lru_cache(maxsize=100_000)
 def parses(word: str) -> tuple:
     """pymorphy's parses of one word, cached: names repeat across a corpus."""
-    return tuple(_morph().parse(word))
+    return tuple(analyzer().parse(word))
 
 
 def _cap(word: str) -> str:

@@ -19,7 +19,6 @@ from sqlalchemy.engine import Connection
 
 from khronika.model import EVENT_TYPES
 from khronika.store import schema as tables
-from khronika.store.keys import alias_key
 
 CONFIRMED, REJECTED, PENDING_REVIEW = "confirmed", "rejected", "pending"
 REVIEW_DECISIONS = (CONFIRMED, REJECTED)
@@ -570,7 +569,7 @@ class CaseworkQueries:
         record["aliases"] = [a for a in aliases if a not in (row["name"], row["name_latin"])]
         return record
 
-    def persons_overview(self, *, confirmed_only: bool = False, fragment: str | None = None) -> list[dict]:
+    def persons_overview(self, *, confirmed_only: bool = False) -> list[dict]:
         """Persons with events, each with its latest event (the status a reader
         sees first) and how many facts are known; the latest first.
         `confirmed_only`: only confirmed events count and "do not publish"
@@ -583,10 +582,6 @@ class CaseworkQueries:
                  .where(event.review_status.in_(statuses)))
         if confirmed_only:
             query = query.where(person.do_not_publish.is_(False))
-        if fragment and alias_key(fragment):
-            escaped = alias_key(fragment).replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-            query = query.where(person.id.in_(sa.select(tables.aliases.c.person_id).where(
-                tables.aliases.c.alias_key.like(f"%{escaped}%", escape="\\"))))
         from khronika.store.facts import date_interval
         overview: dict[str, dict] = {}
         with self._reading() as connection:
@@ -604,8 +599,9 @@ class CaseworkQueries:
                     item["latest_type"], item["latest_date"] = row["type"], row["date"]
         for item in overview.values():
             item["countries"] = sorted(item["countries"])
-        latest_first = sorted(overview.values(), key=lambda i: (i["_latest"] is None, i["name"]))
-        latest_first.sort(key=lambda i: i["_latest"] or dt.date.min, reverse=True)
+        # The latest first, undated last, then by name.
+        latest_first = sorted(overview.values(), key=lambda i: (
+            i["_latest"] is None, -i["_latest"].toordinal() if i["_latest"] else 0, i["name"]))
         for item in latest_first:
             del item["_latest"]
         return latest_first

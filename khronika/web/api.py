@@ -103,8 +103,7 @@ def _day(value: str) -> str:
 
 @login_router.post("/login")
 def login(credentials: Credentials, ctx: Ctx, response: Response) -> dict[str, Any]:
-    from khronika.web.pages import try_login
-    token = try_login(ctx.request, credentials.username, credentials.password)
+    token = auth.log_in(ctx.request, credentials.username, credentials.password)
     if token is None:
         raise HTTPException(401, "wrong username or password")
     set_cookie(ctx.request, response, auth.SESSION_COOKIE, token, max_age=auth.SESSION_TTL_S)

@@ -261,13 +261,8 @@ def _environment(language: str) -> jinja2.Environment:
 
 
 def _country_name(code: str | None, language: str) -> str:
-    if not code:
-        return "—"
-    try:
-        from khronika.geo import country_name
-        return country_name(code, language) or code
-    except ImportError:      # pragma: no cover - geo ships with the package
-        return code
+    from khronika.geo import country_name
+    return (country_name(code, language) or code) if code else "—"
 
 
 def render(ctx: Context, template: str, values: dict[str, Any], *, status_code: int = 200) -> HTMLResponse:

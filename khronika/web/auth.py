@@ -23,6 +23,7 @@ from dataclasses import dataclass
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from fastapi import HTTPException
 
 SESSION_COOKIE = "khronika_session"
 LOGIN_CSRF_COOKIE = "khronika_login_csrf"
@@ -112,3 +113,25 @@ class LoginThrottle:
 
     def succeeded(self, username_key: str) -> None:
         self.store.clear_login_failures(username_key)
+
+
+def log_in(request, username: str, password: str) -> str | None:
+    """A new session token for a right password; None for a wrong one; 429
+    when this name or address has failed too often (see LoginThrottle)."""
+    store, throttle = request.app.state.store, request.app.state.throttle
+    keys = (f"user:{username.strip().lower()}", f"addr:{request.client.host if request.client else '?'}")
+    wait = throttle.retry_after(*keys)
+    if wait:
+        raise HTTPException(429, "too many failed logins; try again later",
+                            headers={"Retry-After": str(wait)})
+    user = store.user_by_name(username.strip())
+    ok = verify_password(user["password_hash"] if user else None, password)
+    if not ok or not user["active"]:
+        throttle.failed(*keys)
+        return None
+    throttle.succeeded(keys[0])
+    if needs_rehash(user["password_hash"]):
+        store.set_user(user["username"], password_hash=hash_password(password), by=user["username"])
+    token = new_token()
+    store.create_session(user["id"], token, new_token(), SESSION_TTL_S)
+    return token

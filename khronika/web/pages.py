@@ -7,7 +7,7 @@ import datetime as dt
 from typing import Annotated
 from urllib.parse import quote
 
-from fastapi import APIRouter, Depends, File, Form, HTTPException, Path, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, HTTPException, Path, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 
@@ -59,7 +59,7 @@ def login(ctx: Ctx, username: Annotated[str, Form(max_length=64)], password: Ann
     if not auth.tokens_match(request.cookies.get(auth.LOGIN_CSRF_COOKIE), csrf_token):
         raise HTTPException(403, ctx.gettext("The form has expired or did not come from this site "
                                              "(missing or wrong CSRF token). Reload the page and try again."))
-    token = try_login(request, username, password)
+    token = auth.log_in(request, username, password)
     if token is None:
         response = render(ctx, "login.html", {"next": _safe_next(next), "login_csrf": csrf_token,
                                               "error": ctx.gettext("Wrong username or password.")},
@@ -69,28 +69,6 @@ def login(ctx: Ctx, username: Annotated[str, Form(max_length=64)], password: Ann
     set_cookie(request, response, auth.SESSION_COOKIE, token, max_age=auth.SESSION_TTL_S)
     response.delete_cookie(auth.LOGIN_CSRF_COOKIE, path="/")
     return response
-
-
-def try_login(request: Request, username: str, password: str) -> str | None:
-    """A new session token for a right password; None for a wrong one; 429
-    when this name or address has failed too often (see auth.LoginThrottle)."""
-    store, throttle = request.app.state.store, request.app.state.throttle
-    keys = (f"user:{username.strip().lower()}", f"addr:{request.client.host if request.client else '?'}")
-    wait = throttle.retry_after(*keys)
-    if wait:
-        raise HTTPException(429, "too many failed logins; try again later",
-                            headers={"Retry-After": str(wait)})
-    user = store.user_by_name(username.strip())
-    ok = auth.verify_password(user["password_hash"] if user else None, password)
-    if not ok or not user["active"]:
-        throttle.failed(*keys)
-        return None
-    throttle.succeeded(keys[0])
-    if auth.needs_rehash(user["password_hash"]):
-        store.set_user(user["username"], password_hash=auth.hash_password(password), by=user["username"])
-    token = auth.new_token()
-    store.create_session(user["id"], token, auth.new_token(), auth.SESSION_TTL_S)
-    return token
 
 
 @router.post("/logout")

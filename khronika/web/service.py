@@ -21,8 +21,9 @@ from khronika.web.app import Context
 PAGE_SIZE = 20
 
 
-def visible_person(ctx: Context, person_id: str) -> dict:
-    """The person, if this user may see them: viewers see only persons with a
+def _visible_person(ctx: Context, person_id: str) -> tuple[dict, list]:
+    """The person and the facts this user may see of them; KeyError when the
+    user may not see the person at all: viewers see only persons with a
     confirmed event who are not marked "do not publish"."""
     ctx.require(True)
     person = ctx.store.person_record(person_id)
@@ -31,10 +32,13 @@ def visible_person(ctx: Context, person_id: str) -> dict:
         if redirect:
             raise HTTPException(308, headers={"Location": f"/persons/{redirect}"}, detail=redirect)
         raise KeyError(person_id)
-    if not ctx.user.sees_unreviewed and (person["do_not_publish"] or not ctx.store.timeline(
-            person_id, confirmed_only=True)):
+    viewer = not ctx.user.sees_unreviewed
+    if viewer and person["do_not_publish"]:
         raise KeyError(person_id)
-    return person
+    facts = ctx.store.timeline(person_id, confirmed_only=viewer)
+    if viewer and not facts:
+        raise KeyError(person_id)
+    return person, facts
 
 
 class PageCache:
@@ -87,8 +91,7 @@ def person_page(ctx: Context, person_id: str) -> dict[str, Any]:
 
 
 def _person_page(ctx: Context, person_id: str) -> dict[str, Any]:
-    person = visible_person(ctx, person_id)
-    facts = ctx.store.timeline(person_id, confirmed_only=not ctx.user.sees_unreviewed)
+    person, facts = _visible_person(ctx, person_id)
     spans = [(s.document_id, s.start, s.end) for f in facts for s in f.sources
              if s.start is not None and s.end is not None]
     contexts = ctx.store.evidence_contexts(spans)
@@ -144,10 +147,8 @@ def document(ctx: Context, doc_id: str) -> dict:
 def person_id_for(ctx: Context, person: str) -> str:
     """A person given by id or by any of their names (any case, any script):
     exactly one must match."""
-    person = person.strip()
-    if ctx.store.person_record(person) is not None:
-        return person
     from khronika.resolve import persons_named
+    person = person.strip()
     found = persons_named(ctx.store, person)
     if not ctx.user.sees_unreviewed:
         visible = {p["id"] for p in persons(ctx)}
@@ -176,8 +177,7 @@ def search(ctx: Context, q: str, *, person: str | None = None, type: str | None 
         limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE, confirmed_only=not ctx.user.sees_unreviewed)
     return {"query": q, "page": page, "page_size": PAGE_SIZE, "total": result.total,
             "total_capped": result.total_capped,
-            "hits": [dict(vars(hit)) if hasattr(hit, "__dict__") else
-                     {f.name: getattr(hit, f.name) for f in dataclasses.fields(hit)} for hit in result.hits]}
+            "hits": [dict(vars(hit)) for hit in result.hits]}     # flat: no asdict deep copy
 
 
 def _iso_prefix(value: str) -> bool:
