@@ -59,7 +59,6 @@ from functools import cache, lru_cache
 from typing import IO, Any
 
 from khronika.publish.public import PublicArchive, PublicFact, PublicPerson
-from khronika.views import format_date, format_date_en
 
 
 def N_(message: str) -> str:
@@ -292,9 +291,9 @@ def timelinejs(person: PublicPerson, *, language: str = "ru",
                gettext: Callable[[str], str] | None = None) -> dict:
     """The TimelineJS3 JSON of one person (every value HTML-escaped: TimelineJS
     renders `text` as HTML)."""
-    from khronika.web.i18n import EVENT_TYPE_LABELS, translations
+    from khronika.web.i18n import EVENT_TYPE_LABELS, date_formatter, translations
     gettext = gettext or translations(language).gettext
-    fmt = format_date if language == "ru" else format_date_en
+    fmt = date_formatter(language)
     esc = html.escape
     captured = esc(gettext("captured"))
     events = []

@@ -49,7 +49,6 @@ from khronika.model import EVENT_TYPES
 from khronika.publish import exports
 from khronika.publish.exports import N_
 from khronika.publish.public import PublicArchive
-from khronika.views import format_date, format_date_en
 
 TEMPLATES = Path(__file__).with_name("templates")
 STATIC = Path(__file__).with_name("static")
@@ -93,24 +92,22 @@ class PublishError(Exception):
 def environment(language: str) -> jinja2.Environment:
     """The Jinja2 environment of one language: autoescaping, gettext, the
     filters and labels the templates use."""
-    from khronika.web.i18n import EVENT_TYPE_LABELS, translations
+    from khronika.web import i18n
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True,
                              extensions=["jinja2.ext.i18n"], trim_blocks=False, auto_reload=False)
-    catalog = translations(language)
+    catalog = i18n.translations(language)
     env.install_gettext_translations(catalog, newstyle=True)
     gettext = catalog.gettext
 
     @cache
     def event_label(event_type: str | None) -> str:
-        return gettext(EVENT_TYPE_LABELS.get(event_type, event_type or ""))
+        return i18n.event_label(event_type, language)
 
     @cache
     def country(code: str | None) -> str:
         return country_name(code, language) or ""
 
-    @lru_cache(maxsize=100_000)
-    def date(iso: str | None) -> str:
-        return format_date(iso) if language == "ru" else format_date_en(iso)
+    date = lru_cache(maxsize=100_000)(i18n.date_formatter(language))
 
     @cache
     def country_list(codes: tuple[str, ...]) -> str:

@@ -26,7 +26,6 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from fastapi.staticfiles import StaticFiles
 from markupsafe import Markup
 
-from khronika import views
 from khronika.store import Store, open_store
 from khronika.web import auth, i18n
 
@@ -247,11 +246,11 @@ def _environment(language: str) -> jinja2.Environment:
     gettext = i18n.translations(language).gettext
     env.globals.update(
         language=language, languages=i18n.LANGUAGES,
-        event_label=lambda t: gettext(i18n.EVENT_TYPE_LABELS.get(t, t)),
+        event_label=lambda t: i18n.event_label(t, language),
         status_label=lambda s: gettext(i18n.CASE_STATUS_LABELS.get(s, s)) if s else "—",
         role_label=lambda r: gettext(i18n.ROLE_LABELS.get(r, r)),
         event_types=list(i18n.EVENT_TYPE_LABELS),
-        date=(views.format_date if language == "ru" else views.format_date_en),
+        date=i18n.date_formatter(language),
         country_label=lambda code: _country_name(code, language),
     )
     env.globals["highlight"] = highlight

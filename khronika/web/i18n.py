@@ -49,6 +49,17 @@ def pick_language(query_value: str | None, cookie_value: str | None, accept_lang
     return DEFAULT_LANGUAGE
 
 
+def date_formatter(language: str):
+    """Dates at their precision in one language (khronika.views)."""
+    from khronika import views
+    return views.format_date if language == "ru" else views.format_date_en
+
+
+def event_label(event_type: str | None, language: str) -> str:
+    """An event type as people read it, in one language."""
+    return translations(language).gettext(EVENT_TYPE_LABELS.get(event_type, event_type or ""))
+
+
 # Event types and case statuses as people read them. English ids; the
 # Russian comes from the catalog like every other string.
 EVENT_TYPE_LABELS = {
