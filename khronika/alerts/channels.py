@@ -250,7 +250,7 @@ def email_message(rule: Rule, alert: Alert, delivery_id: int | str, sender: str)
     return message
 
 
-def _smtp_send(message: EmailMessage, settings: SmtpSettings) -> None:
+def smtp_send(message: EmailMessage, settings: SmtpSettings) -> None:
     with smtplib.SMTP(settings.host, settings.port, timeout=settings.timeout_s) as smtp:
         smtp.ehlo()
         secure = False
@@ -272,7 +272,7 @@ async def send_email(rule: Rule, alert: Alert, delivery_id: int | str,
     settings = settings or SmtpSettings.from_env()
     message = email_message(rule, alert, delivery_id, settings.sender)
     try:
-        await asyncio.to_thread(_smtp_send, message, settings)
+        await asyncio.to_thread(smtp_send, message, settings)
     except DeliveryError:
         raise
     except (smtplib.SMTPException, OSError, ssl.SSLError) as exc:

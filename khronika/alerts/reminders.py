@@ -15,7 +15,7 @@ import datetime as dt
 from email.message import EmailMessage
 from email.utils import formatdate
 
-from khronika.alerts.channels import SmtpSettings, _smtp_send, one_line
+from khronika.alerts.channels import SmtpSettings, smtp_send, one_line
 
 
 def reminder_message(deadline: dict, to: str, sender: str, today: dt.date) -> EmailMessage:
@@ -46,7 +46,7 @@ def send_due_reminders(store, today: dt.date | None = None,
         delivered = True
         for address in deadline["emails"]:
             try:
-                _smtp_send(reminder_message(deadline, address, settings.sender, today), settings)
+                smtp_send(reminder_message(deadline, address, settings.sender, today), settings)
                 sent += 1
             except Exception as error:       # noqa: BLE001 - one bad address must not stop the others
                 delivered = False
