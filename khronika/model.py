@@ -80,8 +80,13 @@ class EventMention:
     document: str                  # Document.id
     date: str | None = None        # ISO 8601 at the text's precision, "2022/2023" for a range
     date_text: str | None = None   # the words the date came from
+    # Where the act happened: the most specific place the text names for it
+    # ("Алматы, Казахстан", "СИЗО Лефортово, Москва, Россия"), and its country
+    # as ISO 3166-1 alpha-2. None when the text does not say: never a default.
     place: str | None = None
-    charge: str | None = None
+    country: str | None = None
+    destination: str | None = None  # removals and flight: ISO code of the country sent or fled to
+    charge: str | None = None       # "государственная измена (ст. 275 УК РФ)"; "(административное)" marks an offence
     term_years: float | None = None
     confidence: float = 0.5
     start: int = 0                 # evidence sentence offsets in Document.text

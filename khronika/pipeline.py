@@ -100,7 +100,8 @@ def contract_json(extractions: list[DocumentExtraction], resolution: Resolution)
             if pid is None:
                 continue
             events.append({"id": e.id, "person": pid, "type": e.type, "date": e.date,
-                           "date_text": e.date_text, "place": e.place, "charge": e.charge,
+                           "date_text": e.date_text, "place": e.place, "country": e.country,
+                           "destination": e.destination, "charge": e.charge,
                            "term_years": e.term_years, "document": d.id, "evidence": e.evidence,
                            "confidence": e.confidence})
     persons = [{"id": p.id, "name": p.name, "name_latin": p.name_latin, "aliases": p.aliases,
