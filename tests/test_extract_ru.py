@@ -146,7 +146,7 @@ def test_evidence_is_the_sentence_and_offsets_point_at_it():
     event = ex.events[0]
     assert event.evidence == "Полиция задержала Тимура Ахмедова в Бишкеке."
     assert text[event.start:event.end] == event.evidence
-    assert event.place == "Бишкек"
+    assert event.place == "Бишкек, Кыргызстан" and event.country == "KG"
 
 
 def test_quoted_unit_name_is_not_a_person():

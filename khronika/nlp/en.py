@@ -19,7 +19,8 @@ from typing import Protocol
 
 from ..model import Document, DocumentExtraction, EventMention, PersonMention
 from ..translit import romanize
-from . import en_dates, ru_dates
+from . import en_dates, en_places, places, ru_dates
+from ._gazetteer_shim import find_places
 from .en_lexicon import (
     CLAUSE_WORDS,
     HOME_PLACES,
@@ -722,16 +723,37 @@ def _charge(sent: Sent, tr: _Trigger) -> str | None:
     return charge if charge and not charge.startswith(("years", "months", "a ", "the years")) else None
 
 
-_PLACE = re.compile(r"\b(?:in|to|at|from)\s+((?:[A-Z][a-z]+(?:[-\s][A-Z][a-z]+)?))")
+def _country_name_en(code: str) -> str:
+    from ..geo import country_name
+    return country_name(code, "en")
 
 
-def _place(sent: Sent, tr: _Trigger) -> str | None:
-    text = sent.text[sent.toks[tr.i].start - sent.start:]
-    for m in _PLACE.finditer(text):
-        word = m.group(1)
-        if word.lower() not in NON_NAME_WORDS or word.lower() in ("russia",):
-            return word
-    return None
+def _place_refs(text: str, sents: list[Sent]) -> list[list[places.PlaceRef]]:
+    """Every place each sentence names, with its role (one gazetteer pass over the text)."""
+    matches = find_places(text, "en")
+    starts = [m.start for m in matches]
+    out = []
+    for sent in sents:
+        inside = matches[bisect.bisect_left(starts, sent.start):bisect.bisect_left(starts, sent.end)]
+        out.append(en_places.sentence_places(sent, inside))
+    return out
+
+
+def _locate(sent: Sent, tr: _Trigger, etype: str, place_refs: list, patients, setting,
+            trigger_starts: list[int]) -> places.Located:
+    toks = sent.toks
+    lo, hi = _clause_bounds(toks, tr.i)
+    refs = place_refs[sent.index]
+    there = None
+    if lo > 0 and toks[lo - 1].low in en_places.WHERE_WORDS:
+        there = next((r for r in reversed(refs) if r.i < lo - 1 and r.role in (places.WHERE, places.TO)
+                      and r.kind != "adjective"), None)
+    elif any(t.low in en_places.THERE_WORDS for t in toks[lo:hi]):
+        there = setting.last
+    homeland = any(t.low in en_places.HOMELAND_WORDS for t in toks[tr.i:hi])
+    following = [n for n in trigger_starts if n > tr.last]
+    return places.locate(etype, tr.i, (lo, hi), refs, tuple(patients), setting, there=there, homeland=homeland,
+                         next_trigger=following[0] if following else None)
 
 
 def _background_spans(toks: list[Tok]) -> list[tuple[int, int]]:
@@ -801,6 +823,9 @@ def extract(document: Document, recognizer: PersonRecognizer | None = None) -> D
     _describe(sents, persons)
     _attach_mentions(sents, persons)
 
+    place_refs = _place_refs(text, sents)
+    home = "RU" if re.search(r"\bRussia", text) else None
+    setting = places.document_setting(place_refs, _country_name_en, home)
     all_dates = en_dates.find_dates(text)
     date_starts = [e.start for e in all_dates]
     timeline = en_dates.infer_frame(text, document.published, all_dates)
@@ -837,7 +862,8 @@ def extract(document: Document, recognizer: PersonRecognizer | None = None) -> D
             default_date = (today, None) if stamped else (None, None)
             prev_paragraph = sent.paragraph
         shared = None
-        for tr in _find_triggers(sent):
+        triggers = _find_triggers(sent)
+        for tr in triggers:
             if _is_unreal(sent, tr):
                 continue
             patients = _find_patients(sent, tr, shared)
@@ -861,15 +887,17 @@ def extract(document: Document, recognizer: PersonRecognizer | None = None) -> D
                 carried = (date, date_text)
             if date is None and default_date[0]:
                 date, date_text = default_date
+            where = _locate(sent, tr, etype, place_refs, patients, setting, [t.i for t in triggers])
             for person in patients:
                 events.append(EventMention(
                     person=person, type=etype, evidence=sent.text, document=document.id, date=date,
-                    date_text=date_text, place=_place(sent, tr),
+                    date_text=date_text, place=where.place, country=where.country, destination=where.destination,
                     charge=_charge(sent, tr) if etype in ("charged", "sentenced", "wanted") else None,
                     term_years=_term_years(sent, tr) if etype == "sentenced" else None,
                     confidence=round(tr.confidence, 2), start=sent.start, end=sent.end, trigger=tr.words))
             carried_persons = set(patients)
             topic, topic_sent = patients, sent.index
+        places.note_sentence(place_refs[sent.index], sent_persons, setting)
         if dated and not any(e.start == sent.start for e in events):
             carried = (dated[-1][1], dated[-1][2])
             carried_persons = sent_persons or carried_persons

@@ -13,7 +13,8 @@ import re
 from dataclasses import dataclass, field
 
 from ..model import Document, DocumentExtraction, EventMention, PersonMention
-from . import ru_dates, ru_names
+from . import places, ru_dates, ru_names, ru_places
+from ._gazetteer_shim import find_places
 from .ru_lexicon import (
     ACHIEVED_LEMMAS,
     ASYLUM,
@@ -1391,14 +1392,39 @@ def _term_years(sent: Sent, tr: _Trigger) -> float | None:
     return None
 
 
-def _place(sent: Sent, tr: _Trigger, home: str | None = None) -> str | None:
-    lo, hi = _clause_bounds(sent.toks, tr.i)
-    if home and any(t.lemma == "родина" for t in sent.toks[lo:hi]):
-        return home            # "разыскиваемых на родине" in a text about Russian exiles
-    after = [loc for loc in sent.locs if loc[0] > tr.i]
-    before = [loc for loc in sent.locs if loc[1] <= tr.i]
-    pick = (after[0] if after else before[-1] if before else None)
-    return pick[2] if pick else None
+def _country_name_ru(code: str) -> str:
+    from ..geo import country_name
+    return country_name(code, "ru")
+
+
+def _place_refs(text: str, sents: list[Sent]) -> list[list[places.PlaceRef]]:
+    """Every place each sentence names, with its role (one gazetteer pass over the text)."""
+    matches = find_places(text, "ru")
+    starts = [m.start for m in matches]
+    out = []
+    for sent in sents:
+        inside = matches[bisect.bisect_left(starts, sent.start):bisect.bisect_left(starts, sent.end)]
+        motion = any(t.lemma in VERB_TRIGGERS and VERB_TRIGGERS[t.lemma][0] in ru_places.MOTION_TYPES
+                     for t in sent.toks) if inside else False
+        out.append(ru_places.sentence_places(sent, inside, motion))
+    return out
+
+
+def _locate(sent: Sent, tr: _Trigger, etype: str, place_refs: list, patients, setting,
+            trigger_starts: list[int]) -> places.Located:
+    toks = sent.toks
+    lo, hi = _clause_bounds(toks, tr.i)
+    refs = place_refs[sent.index]
+    there = None
+    if lo > 0 and toks[lo - 1].lemma in ru_places.WHERE_WORDS:
+        there = next((r for r in reversed(refs) if r.i < lo - 1 and r.role in (places.WHERE, places.TO)
+                      and r.kind != "adjective"), None)
+    elif any(t.lemma in ru_places.THERE_WORDS for t in toks[lo:hi]):
+        there = setting.last
+    homeland = any(t.lemma in ru_places.HOMELAND_WORDS for t in toks[lo:hi])
+    following = [n for n in trigger_starts if n > tr.last]
+    return places.locate(etype, tr.i, (lo, hi), refs, tuple(patients), setting, there=there, homeland=homeland,
+                         next_trigger=following[0] if following else None)
 
 
 # --- dates ---------------------------------------------------------------------
@@ -1514,6 +1540,8 @@ def extract(document: Document) -> DocumentExtraction:
     _attach_speakers(text, sents, persons)
 
     home = "Россия" if re.search(r"\bРосси[ияю]", text) else None
+    place_refs = _place_refs(text, sents)
+    setting = places.document_setting(place_refs, _country_name_ru, "RU" if home else None)
     all_dates = ru_dates.find_dates(text)          # one scan of the whole text
     date_starts = [e.start for e in all_dates]
     # Plain text has no metadata, but a newspaper dateline ("6 марта 2026 года"
@@ -1577,9 +1605,11 @@ def extract(document: Document) -> DocumentExtraction:
                 if patients and tr.type not in ("removal", "fled", "asylum", "request_denied", "request_granted"):
                     date, date_text = (dated[0][1], dated[0][2]) if dated else (None, None)
                     for person in patients:
+                        where = _locate(source, tr, tr.type, place_refs, patients, setting, [])
                         events.append(EventMention(
                             person=person, type=tr.type, evidence=source.text, document=document.id,
-                            date=date, date_text=date_text, place=_place(source, tr, home),
+                            date=date, date_text=date_text, place=where.place, country=where.country,
+                            destination=where.destination,
                             charge=None, term_years=None, confidence=round(min(0.95, tr.confidence * fit * 0.9), 2),
                             start=source.start, end=source.end, trigger=tr.words))
                 continue
@@ -1630,15 +1660,19 @@ def extract(document: Document) -> DocumentExtraction:
                     ordered.pop(p, None)
             elif etype in _ORDERS:
                 ordered.update({p: _ORDERS[etype] for p in patients})
+            where = _locate(sent, tr, etype, place_refs, patients, setting,
+                            [t.i for _, t in triggers])
             for person in patients:
                 if etype in ("detained", "arrested", "handed_over", "transferred", "extradited", "deported"):
                     custody.add(person)
                 events.append(EventMention(
                     person=person, type=etype, evidence=sent.text, document=document.id,
-                    date=date, date_text=date_text, place=_place(sent, tr, home), charge=charge,
+                    date=date, date_text=date_text, place=where.place, country=where.country,
+                    destination=where.destination, charge=charge,
                     term_years=term, confidence=round(min(0.95, tr.confidence * fit), 2),
                     start=sent.start, end=sent.end, trigger=tr.words))
             carried_persons = set(patients)
+        places.note_sentence(place_refs[sent.index], sent_persons - blocked, setting)
         if dated and not any(e.start == sent.start for e in events):
             carried = (dated[-1][1], dated[-1][2])
             carried_persons = sent_persons or carried_persons
