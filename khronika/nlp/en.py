@@ -20,6 +20,7 @@ from typing import Protocol
 from ..model import Document, DocumentExtraction, EventMention, PersonMention
 from ..translit import romanize
 from . import en_dates, en_places, places, ru_dates
+from .facts import share_within_document
 from ._gazetteer_shim import find_places
 from .en_lexicon import (
     CLAUSE_WORDS,
@@ -709,18 +710,31 @@ def _term_years(sent: Sent, tr: _Trigger) -> float | None:
     return None
 
 
+_CHARGE_LEAD = re.compile(
+    r"\b(?:charged(?: \w+)? with|accused(?: \w+)? of|convicted(?: \w+)? of|on (?:a |the )?charges? of|"
+    r"on suspicion of|suspected of|in connection with(?: an? (?:investigation|case|probe) into)?|for)\s+"
+    r"(?:having |being |an? |the |allegedly )*((?:[a-z-]+\s?){1,5})")
+_CHARGE_STOP = frozenset({"and", "in", "after", "while", "on", "at", "because", "but", "which", "who", "to",
+                          "from", "since", "until", "when", "by"})
+
+
 def _charge(sent: Sent, tr: _Trigger) -> str | None:
+    """"charged with treason", "on charges of illegal border crossing", "in
+    connection with an investigation into illegal access to computer data"."""
     text = sent.text[sent.toks[tr.i].start - sent.start:]
-    m = re.search(r"\b(?:charged with|accused of|convicted of|on charges of|for)\s+((?:[a-z-]+\s?){1,5})", text)
-    if not m:
-        return None
-    words = []
-    for w in m.group(1).split():
-        if w in ("and", "in", "after", "while", "on", "at", "because", "but", "which", "who", "to"):
-            break
-        words.append(w)
-    charge = " ".join(words).strip()
-    return charge if charge and not charge.startswith(("years", "months", "a ", "the years")) else None
+    for m in _CHARGE_LEAD.finditer(text):
+        if m.group().startswith("for") and tr.type not in ("charged", "sentenced", "wanted"):
+            continue
+        words = []
+        for w in m.group(1).split():
+            if w in _CHARGE_STOP:
+                break
+            words.append(w)
+        charge = " ".join(words).strip()
+        if charge and not charge.startswith(("years", "months", "days", "weeks", "life", "up ", "a ", "the years",
+                                             "two ", "three ", "several ", "his ", "her ", "their ")):
+            return charge
+    return None
 
 
 def _country_name_en(code: str) -> str:
@@ -828,7 +842,7 @@ def extract(document: Document, recognizer: PersonRecognizer | None = None) -> D
     setting = places.document_setting(place_refs, _country_name_en, home)
     all_dates = en_dates.find_dates(text)
     date_starts = [e.start for e in all_dates]
-    timeline = en_dates.infer_frame(text, document.published, all_dates)
+    timeline = en_dates.infer_frame(text, document.published or ru_dates.url_date(document.url), all_dates)
     today = timeline.published.isoformat() if timeline.published else None
     default_date: tuple[str | None, str | None] = (None, None)
     events: list[EventMention] = []
@@ -892,7 +906,8 @@ def extract(document: Document, recognizer: PersonRecognizer | None = None) -> D
                 events.append(EventMention(
                     person=person, type=etype, evidence=sent.text, document=document.id, date=date,
                     date_text=date_text, place=where.place, country=where.country, destination=where.destination,
-                    charge=_charge(sent, tr) if etype in ("charged", "sentenced", "wanted") else None,
+                    charge=_charge(sent, tr) if etype in ("charged", "sentenced", "wanted", "arrested",
+                                                         "detained", "extradition_requested") else None,
                     term_years=_term_years(sent, tr) if etype == "sentenced" else None,
                     confidence=round(tr.confidence, 2), start=sent.start, end=sent.end, trigger=tr.words))
             carried_persons = set(patients)
@@ -907,7 +922,7 @@ def extract(document: Document, recognizer: PersonRecognizer | None = None) -> D
         key = (e.person, e.type, e.start)
         if key not in seen or e.confidence > seen[key].confidence:
             seen[key] = e
-    events = sorted(seen.values(), key=lambda e: (e.start, e.person))
+    events = share_within_document(sorted(seen.values(), key=lambda e: (e.start, e.person)))
     with_events = {e.person for e in events}
     out = []
     for p in persons:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from ..model import Document, DocumentExtraction, EventMention, PersonMention
 from . import places, ru_dates, ru_names, ru_places
 from ._gazetteer_shim import find_places
+from .facts import share_within_document
 from .ru_lexicon import (
     ACHIEVED_LEMMAS,
     ASYLUM,
@@ -1316,7 +1317,8 @@ def _charge(sent: Sent, tr: _Trigger) -> str | None:
         if t.text in (";",) or t.lemma in ("который",):
             break
         types = _CHARGE_PREPOSITIONS.get(t.low)
-        if not types or tr.type not in types or k + 1 >= len(toks):
+        accusation = t.low == "в" and toks[k - 1].lemma in ("обвинение", "подозрение")   # "по обвинению в ..."
+        if not (types and tr.type in types or accusation) or k + 1 >= len(toks):
             continue
         if t.low in ("о", "об") and toks[k - 1].lemma not in ("дело", "статья", "обвинение"):
             continue
@@ -1546,7 +1548,7 @@ def extract(document: Document) -> DocumentExtraction:
     date_starts = [e.start for e in all_dates]
     # Plain text has no metadata, but a newspaper dateline ("6 марта 2026 года"
     # on a line of its own) is the day the text speaks from.
-    published = document.published or ru_dates.dateline(text, all_dates)
+    published = document.published or ru_dates.dateline(text, all_dates) or ru_dates.url_date(document.url)
     timeline = ru_dates.infer_frame(text, published, all_dates)
     today = _day_of(published)
     events: list[EventMention] = []
@@ -1642,6 +1644,8 @@ def extract(document: Document) -> DocumentExtraction:
             if etype is None:
                 continue
             date, date_text, background = _event_date(sent, tr, dated)
+            if date and "/" not in date and _reported_date(sent, tr, date_text):
+                date = date[:4]         # when it became known: the act is no later, maybe earlier
             if date is None and carried[0]:
                 date, date_text = carried
                 if _LATER.search(sent.text) and date and "/" not in date:
@@ -1651,7 +1655,7 @@ def extract(document: Document) -> DocumentExtraction:
             if date is None and default_date[0]:
                 date, date_text = default_date
             _anchor_event(timeline, etype, date)
-            charge = _charge(sent, tr) if etype in ("charged", "sentenced", "wanted", "arrested",
+            charge = _charge(sent, tr) if etype in ("charged", "sentenced", "wanted", "arrested", "detained",
                                                     "extradition_requested") else None
             term = _term_years(sent, tr) if etype == "sentenced" else None
             if etype in ("handed_over", "deported", "extradited"):
@@ -1677,7 +1681,7 @@ def extract(document: Document) -> DocumentExtraction:
             carried = (dated[-1][1], dated[-1][2])
             carried_persons = sent_persons or carried_persons
 
-    events = _dedupe(events)
+    events = share_within_document(_dedupe(events))
     with_events = {e.person for e in events}
     out_persons = []
     for p in persons:
@@ -1692,6 +1696,25 @@ def extract(document: Document) -> DocumentExtraction:
     if timeline.frame_year:
         frame = f"{timeline.frame_year}" + (f"-{timeline.frame_month:02d}" if timeline.frame_month else "")
     return DocumentExtraction(document=document, persons=out_persons, events=events, frame=frame)
+
+
+# "В начале февраля стало известно, что полиция выдала Бажукова": the date is
+# when the news came, and the act it reports may be older.
+_REPORTED = re.compile(r"\b(?:стало известно|сообщил[аи]?|сообщает|заявил[аи]?|рассказал[аи]?|"
+                       r"подтвердил[аи]?|сообщили|узнали?)\b[^.]*?\bчто\b", re.IGNORECASE)
+
+
+def _reported_date(sent: Sent, tr: _Trigger, date_text: str | None) -> bool:
+    if not date_text:
+        return False
+    at = sent.text.find(date_text)
+    trigger_at = sent.toks[tr.i].start - sent.start
+    if at < 0 or at > trigger_at:
+        return False
+    m = _REPORTED.search(sent.text, at + len(date_text), trigger_at)
+    # The date must be the report's own ("В начале февраля стало известно"),
+    # not that of another verb before it ("Вчера он предстал ..., где судья заявил, что").
+    return m is not None and m.end() <= trigger_at and m.start() - (at + len(date_text)) <= 12
 
 
 _SINCE_TEXT = re.compile(r"(?:с|со|начиная\s+с)\s", re.IGNORECASE)

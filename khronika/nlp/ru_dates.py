@@ -1000,6 +1000,27 @@ def is_before(a: YMD, b: YMD) -> bool:
 # --------------------------------------------------------------------------
 # The frame of a document
 
+_URL_DATE = re.compile(r"/((?:19|20)\d\d)[/-](0[1-9]|1[0-2])(?:[/-](0[1-9]|[12]\d|3[01]))?(?=[/-])"
+                       r"|[/_-]((?:19|20)\d\d)(0[1-9]|1[0-2])([0-3]\d)(?=[/_.-])")
+
+
+def url_date(url: str | None) -> str | None:
+    """The publication date a news URL carries ("/2023/08/slug", "/2019-03-14/",
+    "/news/20230815-..."), as ISO at the URL's precision; None when it has none.
+    Metadata, like a page's own date line: better than a year the text mentions
+    in passing when nothing else says when the text was written."""
+    m = _URL_DATE.search(url or "")
+    if not m:
+        return None
+    if m.group(1):
+        return "-".join(x for x in m.group(1, 2, 3) if x)
+    year, month, day = m.group(4, 5, 6)
+    try:
+        return date(int(year), int(month), int(day)).isoformat()
+    except ValueError:
+        return None
+
+
 def _parse_published(published) -> tuple[date | None, int | None, int | None]:
     if published is None:
         return None, None, None
