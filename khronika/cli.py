@@ -67,7 +67,7 @@ def _subjects(store, name: str | None):
 
 def cmd_timeline(args) -> int:
     from .store import open_store
-    from .views import event_label, format_date
+    from .views import format_date
     with open_store(args.db) as store:
         persons = _subjects(store, args.name)
         if not persons:
@@ -81,12 +81,27 @@ def cmd_timeline(args) -> int:
             extra = ", ".join(f"{k}: {v}" for k, v in person.attributes.items())
             print(f"\n{person.name} / {person.name_latin}" + (f"  ({extra})" if extra else ""))
             for fact in facts:
-                where = f" — {fact.place}" if fact.place else ""
-                charge = f" [{fact.charge}]" if fact.charge else ""
-                print(f"  {format_date(fact.date):<16} {event_label(fact.type)}{charge}{where}")
+                print(f"  {format_date(fact.date):<16} {_fact_line(fact)}")
                 for src in fact.sources:
                     print(f"      «{_short(src.evidence)}» — {src.location}")
     return EXIT_OK
+
+
+def _fact_line(fact) -> str:
+    """What happened, how it was judged, where and whither:
+    "приговор (sentenced) [госизмена; 12 лет] — Алматы (Казахстан) → Россия"."""
+    from .geo import country_name
+    from .views import event_label, format_term, place_label
+    line = event_label(fact.type)
+    judged = "; ".join(x for x in (fact.charge, format_term(fact.term_years)) if x)
+    if judged:
+        line += f" [{judged}]"
+    where = place_label(fact.place, fact.country)
+    if where:
+        line += f" — {where}"
+    if fact.destination:
+        line += f" → {country_name(fact.destination)}"
+    return line
 
 
 def _short(text: str, limit: int = 140) -> str:

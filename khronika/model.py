@@ -200,3 +200,6 @@ class Alert:
     source_url: str | None
     captured_at: str | None
     document_id: str
+    # Added with payload fields v1.1; defaults keep alerts queued before them readable.
+    country: str | None = None
+    destination: str | None = None

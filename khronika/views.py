@@ -1,6 +1,8 @@
 """Presentation helpers shared by the CLI, the web app and the exports."""
 from __future__ import annotations
 
+from khronika.geo import country_name
+
 MONTHS_RU = ("январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август",
              "сентябрь", "октябрь", "ноябрь", "декабрь")
 MONTHS_RU_GEN = ("января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа",
@@ -40,6 +42,47 @@ def format_date(iso: str | None) -> str:
 def format_date_en(iso: str | None) -> str:
     """The same in English: '2026-01' -> 'January 2026', '2026-01-28' -> '28 January 2026'."""
     return _format_date(iso, "date unknown", MONTHS_EN, MONTHS_EN)
+
+
+def format_term(years: float | None, language: str = "ru") -> str:
+    """A sentence's length: "1 год", "3 года", "12 лет", "1,5 года" (a
+    fraction takes "года"); in English "1 year", "1.5 years". "" for none."""
+    if not years:
+        return ""
+    number = f"{years:g}"
+    if language != "ru":
+        return f"{number} {'year' if years == 1 else 'years'}"
+    if years != int(years):
+        return f"{number.replace('.', ',')} года"
+    n = int(years)
+    if n % 10 == 1 and n % 100 != 11:
+        word = "год"
+    elif 2 <= n % 10 <= 4 and not 12 <= n % 100 <= 14:
+        word = "года"
+    else:
+        word = "лет"
+    return f"{number} {word}"
+
+
+def place_label(place: str | None, country: str | None, language: str = "ru") -> str:
+    """Where something happened, for a timeline line: the place with its
+    country's name after it, unless the place already names the country
+    ("Алматы (Казахстан)", but "Алматы, Казахстан" as it is); the country
+    alone when there is no place; "" when neither is known."""
+    place = (place or "").strip()
+    name = country_name(country, language) if country else None
+    if not name:
+        return place
+    if not place:
+        return name
+    folded = place.casefold()
+    # Any of the country's display names, inflected: "в Казахстане" names Казахстан.
+    for known in {name, country_name(country, "ru"), country_name(country, "en")}:
+        stem = known.casefold()
+        stem = stem[:-1] if len(stem) > 4 else stem
+        if stem in folded:
+            return place
+    return f"{place} ({name})"
 
 
 # Event types as a Russian-speaking monitor reads them in a timeline.

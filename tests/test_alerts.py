@@ -385,6 +385,7 @@ def test_webhook_payload_headers_and_signature():
     assert data["person"] == {"id": "P-emelyanova", "name": "Юлия Емельянова",
                               "name_latin": "Yulia Emelyanova"}
     assert data["event"] == {"id": "e1", "type": "detained", "date": "2026-01", "place": "Казахстан",
+                             "country": "KZ", "destination": None,
                              "evidence": 'Его задержали <b>"в Алматы"</b>.'}
     assert data["source"] == {"url": "https://news.example/doc1", "captured_at": "2026-02-03T10:00:00+00:00",
                               "document_id": "doc1"}

@@ -18,7 +18,8 @@ and the body (UTF-8 JSON, version 1):
       "rule":   {"id": "r-…", "name": "Казахстан: экстрадиции" | null},
       "person": {"id": "…", "name": "Юлия Емельянова", "name_latin": "Yulia Emelyanova"},
       "event":  {"id": "…", "type": "detained", "date": "2026-01" | null,
-                 "place": "Казахстан" | null, "evidence": "В конце января …"},
+                 "place": "Алматы" | null, "country": "KZ" | null,
+                 "destination": "RU" | null, "evidence": "В конце января …"},
       "source": {"url": "https://…" | "<path>" | null,
                  "captured_at": "2026-02-03T10:00:00+00:00" | null, "document_id": "…"}
     }
@@ -71,8 +72,9 @@ from email.utils import formatdate
 import httpx
 
 from khronika import __version__
+from khronika.geo import country_name, country_of
 from khronika.model import Alert, Rule
-from khronika.views import EVENT_LABELS_RU, format_date
+from khronika.views import EVENT_LABELS_RU, format_date, place_label
 
 CHANNELS = ("webhook", "email", "telegram")
 PAYLOAD_VERSION = 1
@@ -105,6 +107,18 @@ def alert_id(alert: Alert) -> str:
     return hashlib.sha256(f"{alert.rule_id}\0{alert.event_id}".encode()).hexdigest()[:32]
 
 
+def alert_country(alert: Alert) -> str | None:
+    """ISO code of where the event happened: the event's own country once
+    Alert carries it (khronika/model.py), until then the country its place
+    names. Never one read from the evidence sentence, as at ingest."""
+    return getattr(alert, "country", None) or country_of(alert.place)
+
+
+def alert_destination(alert: Alert) -> str | None:
+    """ISO code of the country a removal or flight went to, once Alert carries it."""
+    return getattr(alert, "destination", None)
+
+
 def payload(rule: Rule, alert: Alert) -> dict:
     """The webhook body as a dict (schema in the module docstring)."""
     return {
@@ -113,6 +127,7 @@ def payload(rule: Rule, alert: Alert) -> dict:
         "rule": {"id": rule.id, "name": rule.name},
         "person": {"id": alert.person_id, "name": alert.person, "name_latin": alert.person_latin},
         "event": {"id": alert.event_id, "type": alert.type, "date": alert.date, "place": alert.place,
+                  "country": alert_country(alert), "destination": alert_destination(alert),
                   "evidence": alert.evidence},
         "source": {"url": alert.source_url, "captured_at": alert.captured_at,
                    "document_id": alert.document_id},
@@ -153,13 +168,15 @@ def message_text(rule: Rule, alert: Alert, delivery_id: int | str) -> str:
     if alert.person_latin and alert.person_latin != alert.person:
         person += f" ({one_line(alert.person_latin)})"
     label = EVENT_LABELS_RU.get(alert.type, alert.type)
+    destination = alert_destination(alert)
     lines = [
         f"Новое событие: {person}: {label}",
         "",
         f"Кто: {person}",
         f"Что: {label} ({alert.type})",
         f"Когда: {format_date(alert.date)}",
-        f"Где: {one_line(alert.place) or 'не указано'}",
+        f"Где: {one_line(place_label(alert.place, alert_country(alert))) or 'не указано'}",
+        *([f"Куда: {country_name(destination)}"] if destination else []),
         f"Из текста: «{one_line(alert.evidence)}»",
         f"Источник: {one_line(alert.source_url) or 'не указан'}",
         f"Снимок сохранён: {alert.captured_at or 'неизвестно'} (документ {alert.document_id})",

@@ -9,7 +9,11 @@ every event.
 - place: a case-insensitive substring of the event's place, or the place
   named (in any inflection) in the evidence sentence. Country names are
   also tried in the other language: a rule "Kazakhstan" matches "в
-  Казахстане", a rule "Турция" matches "Turkey".
+  Казахстане", a rule "Турция" matches "Turkey". A rule that names a
+  country ("Казахстан", "Kazakhstan" or its ISO code "KZ") also matches
+  every event whose country is that one, whatever its place says
+  ("Алматы", or no place at all). A city names no country here: a rule
+  "Алматы" is about Almaty, not all of Kazakhstan.
 - keyword: a word (or words, consecutive) of the evidence sentence,
   case-insensitive, in any inflection: a Russian word is compared by its
   stem (up to two final vowels cut off, at least five letters kept), so
@@ -20,6 +24,7 @@ every event.
 """
 from __future__ import annotations
 
+import dataclasses
 import re
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -39,9 +44,13 @@ _STEM_MIN = 5
 _SHORT_TAIL_RE = re.compile(r"[аеиоуыэюяйьмх]{0,3}|s|es")
 
 # Country names in Russian and English (and common short forms), so that a
-# rule in one language matches a report in the other: the table lives in
-# khronika.geo, with the gazetteer that derives event countries.
-_COUNTRIES = [names for _code, names in COUNTRIES]
+# rule in one language matches a report in the other, come from
+# khronika.geo.COUNTRIES, the table beside the gazetteer that derives event
+# countries. A rule may also give a country as its ISO code.
+_ISO_CODE = re.compile(r"[A-Za-z]{2}")
+# Alert (khronika/model.py) gains `country` and `destination` in a change of
+# its own; until it has them, make_alert leaves them out.
+_ALERT_FIELDS = {f.name for f in dataclasses.fields(Alert)}
 
 
 def _fold(text: str) -> str:
@@ -102,15 +111,32 @@ def term_in_text(term: str, text: str | None) -> bool:
     return False
 
 
+def _countries_named(place: str) -> list[tuple[str, tuple[str, ...]]]:
+    """The (code, names) of every country `place` is a name of, in any inflection."""
+    folded = _fold(place).strip()
+    return [(code, names) for code, names in COUNTRIES
+            if any(_fold(name) == folded or _term_keys(name) == _term_keys(place) for name in names)]
+
+
 @lru_cache(maxsize=1024)
 def place_variants(place: str) -> tuple[str, ...]:
     """The place itself and, for a known country, its other names."""
-    folded = _fold(place).strip()
     variants = [place.strip()]
-    for group in _COUNTRIES:
-        if any(_fold(name) == folded or _term_keys(name) == _term_keys(place) for name in group):
-            variants.extend(name for name in group if name not in variants)
+    for _code, names in _countries_named(place):
+        variants.extend(name for name in names if name not in variants)
     return tuple(variants)
+
+
+@lru_cache(maxsize=1024)
+def rule_country(place: str) -> str | None:
+    """The ISO code a rule's place stands for when it is a country: a name
+    ("Казахстан", "Kazakhstan", "Казахстане") or the code itself ("KZ");
+    None for anything else, a city included."""
+    stripped = place.strip()
+    found = _countries_named(stripped)          # names first: "UK" is GB's
+    if found:
+        return found[0][0]
+    return stripped.upper() if _ISO_CODE.fullmatch(stripped) else None
 
 
 @lru_cache(maxsize=1024)
@@ -125,6 +151,7 @@ def warm_up(rules: Iterable[Rule]) -> None:
         if rule.person and rule.person.strip():
             _forms(rule.person.strip())
         if rule.place and rule.place.strip():
+            rule_country(rule.place)
             for variant in place_variants(rule.place):
                 _term_keys(variant)
         if rule.keyword and rule.keyword.strip():
@@ -145,9 +172,12 @@ def match(rule: Rule, event: EventMention, person: Person | None, document: Any 
         if rule.person.strip() != person.id and not person_matches(person, _forms(rule.person.strip())):
             return False
     if rule.place and rule.place.strip():
-        if not any((event.place and _fold(variant) in _fold(event.place))
-                   or term_in_text(variant, event.place) or term_in_text(variant, event.evidence)
-                   for variant in place_variants(rule.place)):
+        code = rule_country(rule.place)
+        in_country = code is not None and (event.country or "").upper() == code
+        if not in_country and not any(
+                (event.place and _fold(variant) in _fold(event.place))
+                or term_in_text(variant, event.place) or term_in_text(variant, event.evidence)
+                for variant in place_variants(rule.place)):
             return False
     if rule.keyword and rule.keyword.strip():
         if not term_in_text(rule.keyword, event.evidence):
@@ -162,12 +192,13 @@ def make_alert(rule: Rule, event: EventMention, person: Person | None, document:
     if document is not None:
         source_url = _attr(document, "url") or _attr(document, "path")
         captured_at = _attr(document, "captured_at")
+    where = {key: getattr(event, key) for key in ("country", "destination") if key in _ALERT_FIELDS}
     return Alert(
         rule_id=rule.id, event_id=event.id, person_id=event.person,
         person=person.name if person else event.person,
         person_latin=(person.name_latin or "") if person else "",
         type=event.type, date=event.date, place=event.place, evidence=event.evidence,
-        source_url=source_url, captured_at=captured_at, document_id=event.document,
+        source_url=source_url, captured_at=captured_at, document_id=event.document, **where,
     )
 
 

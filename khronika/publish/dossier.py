@@ -28,8 +28,9 @@ class DossierError(Exception):
     pass
 
 
-def summary(person: PublicPerson, gettext, date, event_label, country, *, language: str = "ru") -> str:
-    """A few sentences generated from the confirmed facts (in the language of `gettext`)."""
+def summary(person: PublicPerson, gettext, date, event_label, country, place, *, language: str = "ru") -> str:
+    """A few sentences generated from the confirmed facts (in the language of `gettext`);
+    `place(fact)` says where a fact happened, with its country."""
     facts = person.facts
     if not facts:
         return gettext("No confirmed facts.")
@@ -49,7 +50,7 @@ def summary(person: PublicPerson, gettext, date, event_label, country, *, langua
                      % {"countries": ", ".join(country(c) for c in person.countries)})
     steps = []
     for fact in facts:
-        where = ", ".join(x for x in (date(fact.date), fact.place) if x)
+        where = ", ".join(x for x in (date(fact.date), place(fact)) if x)
         steps.append(f"{event_label(fact.type)} ({where})")
     parts.append(gettext("Chronology: %(steps)s.") % {"steps": "; ".join(steps)})
     return " ".join(parts)
@@ -76,7 +77,7 @@ def dossier_html(store, person_id: str, *, language: str = "ru", include_case_fi
         if case["status"]:
             case_status = gettext(CASE_STATUS_LABELS.get(case["status"], case["status"]))
     text = summary(person, gettext, filters["date"], filters["event_label"], filters["country"],
-                   language=language)
+                   filters["place"], language=language)
     return env.get_template("dossier.html").render(
         person=person, summary=text, case=case, case_status=case_status,
         generated_at=archive.generated_at)

@@ -10,8 +10,9 @@ source, language, published, captured_at, sha256. persons: id, name,
 name_latin, aliases, role, gender, countries, latest_type, latest_date (no
 `attributes`: they are machine-extracted and never reviewed). events: the
 confirmed mentions, one per document and evidence sentence: id, person,
-type, date, date_text, place, country, charge, document, evidence,
-confidence.
+type, date, date_text, place, country (ISO 3166-1 alpha-2 of where it
+happened), destination (ISO code of the country a removal or flight went
+to), charge, term_years, document, evidence, confidence.
 
 CSV (`write_csv`): one row per fact (a timeline line), columns CSV_COLUMNS
 (described in CSV_COLUMN_HELP and docs/publish.md). The first source of the
@@ -30,8 +31,11 @@ loadable by Aleph with `alephclient write-entities`):
 - Person `khronika-person-<slug>`: name (Cyrillic and Latin), alias, gender;
 - Event `khronika-fact-<fact id>`, one per fact: name, summary (the event
   type), date (at its precision) or startDate/endDate for a range,
-  location, country, involved (the Person), description (the first
-  evidence sentence), sourceUrl (every source's URL);
+  location (the place), country (where it happened), notes (the
+  destination of a removal, in words with its code, and the charge and
+  term: the Event schema has no property for them), involved (the
+  Person), description (the first evidence sentence), sourceUrl (every
+  source's URL);
 - Article `khronika-doc-<document id>`, one per document: title, name,
   publishedAt, sourceUrl, publisher (the source), language, retrievedAt (the
   capture time) and the SHA-256 of the captured snapshot in description
@@ -45,7 +49,8 @@ fast) and entities validate with `Schema.validate` and `ftm validate`.
 TimelineJS (`timelinejs`): the TimelineJS3 JSON of one person: a title
 slide and one event per dated fact, start_date (and end_date for a range)
 as {year, month, day} at the fact's precision, text {headline, text}; the
-text is HTML built here with every value escaped. Undated facts are left
+text (the place with its country, the destination, charge and term, then
+the sources) is HTML built here with every value escaped. Undated facts are left
 out (TimelineJS needs a year).
 """
 from __future__ import annotations
@@ -78,8 +83,8 @@ def contract(archive: PublicArchive) -> dict:
         "persons": [person_record(p) for p in archive.persons],
         "events": [{"id": e.id, "person": e.person, "type": e.type, "date": e.date,
                     "date_text": e.date_text, "place": e.place, "country": e.country,
-                    "charge": e.charge, "document": e.document, "evidence": e.evidence,
-                    "confidence": e.confidence}
+                    "destination": e.destination, "charge": e.charge, "term_years": e.term_years,
+                    "document": e.document, "evidence": e.evidence, "confidence": e.confidence}
                    for e in archive.events],
     }
 
@@ -103,7 +108,7 @@ def write_json(archive: PublicArchive, out: IO[str], *, indent: int | None = Non
 
 CSV_COLUMNS = (
     "person_id", "person_name", "person_name_latin", "fact_id", "date", "date_text", "type",
-    "place", "country", "charge", "term_years", "source_count", "source_url", "source_title",
+    "place", "country", "destination", "charge", "term_years", "source_count", "source_url", "source_title",
     "source_name", "source_published", "source_captured_at", "source_sha256", "evidence",
     "source_urls", "sources_json",
 )
@@ -116,7 +121,8 @@ CSV_COLUMN_HELP = {
     "date_text": N_("the words the date was read from"),
     "type": N_("the event type (one of the SPEC event types)"),
     "place": N_("where it happened, as written"),
-    "country": N_("ISO 3166-1 alpha-2 code of the place"),
+    "country": N_("ISO 3166-1 alpha-2 code of the country where it happened"),
+    "destination": N_("ISO 3166-1 alpha-2 code of the country a removal or flight went to"),
     "charge": N_("the charge, when reported"),
     "term_years": N_("the sentence in years, when reported"),
     "source_count": N_("how many documents reported the fact"),
@@ -148,7 +154,8 @@ def csv_rows(archive: PublicArchive) -> Iterator[list]:
                         "document_id": s.document_id} for s in fact.sources]
             yield [_cell(v) for v in (
                 person.id, person.name, person.name_latin, fact.id, fact.date, fact.date_text, fact.type,
-                fact.place, fact.country, fact.charge, fact.term_years, len(fact.sources), first.url,
+                fact.place, fact.country, fact.destination, fact.charge, fact.term_years,
+                len(fact.sources), first.url,
                 first.title, first.source, first.published, first.captured_at, first.sha256,
                 first.evidence, " | ".join(s.url for s in fact.sources if s.url),
                 json.dumps(sources, ensure_ascii=False))]
@@ -243,7 +250,7 @@ def _fact_entities(archive, person, person_id, fact: PublicFact, label, articles
     yield _entity("Event", event_id, {
         "name": f"{person.name}: {label(fact.type)}", "summary": label(fact.type),
         "keywords": fact.type, "location": fact.place, "country": fact.country,
-        "involved": person_id, "description": fact.sources[0].evidence,
+        "notes": _event_notes(fact), "involved": person_id, "description": fact.sources[0].evidence,
         "sourceUrl": [s.url for s in fact.sources], **dates,
     })
     for source in fact.sources:
@@ -260,6 +267,22 @@ def _fact_entities(archive, person, person_id, fact: PublicFact, label, articles
         yield _entity("Documentation", f"khronika-source-{_digest(fact.id, source.document_id)}", {
             "entity": event_id, "document": article_id, "role": "source", "summary": source.evidence,
         })
+
+
+def _event_notes(fact: PublicFact) -> str | None:
+    """What an FtM Event has no property for. Not the destination in
+    `country`: that property would then mix where it happened with where
+    the person was sent."""
+    from khronika.geo import country_name
+    from khronika.views import format_term
+    notes = []
+    if fact.destination:
+        notes.append(f"Destination: {country_name(fact.destination, 'en')} ({fact.destination})")
+    if fact.charge:
+        notes.append(f"Charge: {fact.charge}")
+    if fact.term_years:
+        notes.append(f"Term: {format_term(fact.term_years, 'en')}")
+    return "; ".join(notes) or None
 
 
 def write_ftm(archive: PublicArchive, out: IO[str], **kwargs) -> int:
@@ -291,6 +314,8 @@ def timelinejs(person: PublicPerson, *, language: str = "ru",
                gettext: Callable[[str], str] | None = None) -> dict:
     """The TimelineJS3 JSON of one person (every value HTML-escaped: TimelineJS
     renders `text` as HTML)."""
+    from khronika.geo import country_name
+    from khronika.views import format_term, place_label
     from khronika.web.i18n import EVENT_TYPE_LABELS, date_formatter, translations
     gettext = gettext or translations(language).gettext
     fmt = date_formatter(language)
@@ -305,8 +330,11 @@ def timelinejs(person: PublicPerson, *, language: str = "ru",
         if start_date is None:
             continue
         headline = esc(gettext(EVENT_TYPE_LABELS.get(fact.type, fact.type)))
-        place = ", ".join(x for x in (fact.place, fact.charge) if x)
-        parts = [f"<p>{esc(place)}</p>" if place else ""]
+        where = place_label(fact.place, fact.country, language)
+        if fact.destination:
+            where = f"{where} → {country_name(fact.destination, language)}".strip()
+        details = "; ".join(x for x in (where, fact.charge, format_term(fact.term_years, language)) if x)
+        parts = [f"<p>{esc(details)}</p>" if details else ""]
         for s in fact.sources:
             link = (f'<a href="{esc(s.url)}" rel="noopener noreferrer nofollow">{esc(s.title or s.url)}</a>'
                     if s.url else esc(s.title or s.document_id))

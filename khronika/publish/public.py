@@ -9,7 +9,8 @@ What passes the gate:
 - persons that are not marked "do not publish" and have at least one event a
   reviewer confirmed;
 - of those, only the confirmed events, grouped into facts the way every
-  timeline groups them (`khronika.store.facts.group_facts`);
+  timeline groups them (`khronika.store.facts.group_facts`), with their
+  public fields: type, date, place, country, destination, charge, term;
 - public person fields: id, name, name_latin, aliases, role, gender, the
   countries of their confirmed facts and their latest status (the type and
   date of the latest confirmed fact);
@@ -76,6 +77,7 @@ class PublicFact:
     date_text: str | None
     place: str | None
     country: str | None           # ISO 3166-1 alpha-2, the most common among the mentions
+    destination: str | None       # removals and flight: the country sent or fled to (ISO)
     charge: str | None
     term_years: float | None
     sources: list[PublicSource]
@@ -108,7 +110,9 @@ class PublicEvent:
     date_text: str | None
     place: str | None
     country: str | None
+    destination: str | None
     charge: str | None
+    term_years: float | None
     document: str
     evidence: str
     confidence: float
@@ -192,7 +196,8 @@ class PublicArchive:
         query = (
             sa.select(
                 event.id.label("event_id"), event.person_id, event.type, event.date, event.date_text,
-                event.place, event.country, event.charge, event.term_years, event.evidence,
+                event.place, event.country, event.destination, event.charge, event.term_years,
+                event.evidence,
                 event.confidence, event.span_start, event.span_end, event.document_id,
                 document.url, document.title, document.source, document.language,
                 document.published, document.captured_at, document.sha256,
@@ -243,7 +248,6 @@ class PublicArchive:
     def _build(self, rows: list[dict], aliases: dict[str, list[str]]) -> None:
         redact = self._redact
         by_person: dict[str, list[dict]] = {}
-        country_of_event: dict[str, str | None] = {}
         documents = self.documents
         for row in rows:
             document = documents.get(row["document_id"])
@@ -257,12 +261,11 @@ class PublicArchive:
             row["url"], row["title"] = document.url, document.title
             row["evidence"] = redact(row["evidence"] or "")
             by_person.setdefault(row["person_id"], []).append(row)
-            country_of_event[row["event_id"]] = row["country"]
             self.events.append(PublicEvent(
                 id=row["event_id"], person=row["person_id"], type=row["type"], date=row["date"],
                 date_text=row["date_text"], place=row["place"], country=row["country"],
-                charge=row["charge"], document=row["document_id"], evidence=row["evidence"],
-                confidence=row["confidence"]))
+                destination=row["destination"], charge=row["charge"], term_years=row["term_years"],
+                document=row["document_id"], evidence=row["evidence"], confidence=row["confidence"]))
 
         for person_id, person_rows in by_person.items():
             first = person_rows[0]
@@ -277,8 +280,8 @@ class PublicArchive:
                 public = PublicFact(
                     id=fact_id(person_id, fact.event_ids), person_id=person_id, type=fact.type,
                     date=fact.date, date_text=fact.date_text, place=fact.place,
-                    country=_fact_country([country_of_event[e] for e in fact.event_ids]),
-                    charge=fact.charge, term_years=fact.term_years, event_ids=fact.event_ids,
+                    country=fact.country, destination=fact.destination, charge=fact.charge,
+                    term_years=fact.term_years, event_ids=fact.event_ids,
                     sources=[_public_source(documents[s.document_id], s.evidence) for s in fact.sources],
                     years=None if interval is None else (interval.first.year, interval.last.year))
                 person.facts.append(public)
@@ -314,15 +317,6 @@ class PublicArchive:
         counts = Counter((month, country, type_) for month, country, type_, _ in seen)
         return [{"month": m, "country": c, "type": t, "count": n}
                 for (m, c, t), n in sorted(counts.items(), key=lambda kv: (kv[0][0], kv[0][1] or "", kv[0][2]))]
-
-
-def _fact_country(countries: list[str | None]) -> str | None:
-    """The most common country among a fact's mentions (ties: the first seen)."""
-    known = [c for c in countries if c]
-    if not known or all(c == known[0] for c in known):
-        return known[0] if known else None
-    counts = Counter(known)
-    return max(counts, key=counts.__getitem__)
 
 
 def _public_source(document: PublicDocument, evidence: str) -> PublicSource:

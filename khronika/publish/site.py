@@ -44,6 +44,7 @@ from pathlib import Path
 import jinja2
 from markupsafe import Markup
 
+from khronika import views
 from khronika.geo import country_name
 from khronika.model import EVENT_TYPES
 from khronika.publish import exports
@@ -75,7 +76,7 @@ LABELS = {
     "methodology": N_("Methodology"), "downloads": N_("Downloads"),
     "footer": N_("Only facts confirmed by a reviewer are published; every line names its sources."),
     "generated_cap": N_("Generated"), "how_to_cite": N_("How to cite"), "captured": N_("captured"),
-    "published": N_("published"), "years": N_("years"), "link": N_("Link to this fact"),
+    "published": N_("published"), "link": N_("Link to this fact"),
     "untitled": N_("untitled document"), "no_url": N_("no public URL"), "also": N_("also"),
     "latest_status": N_("Latest status"), "countries": N_("Countries"),
     "confirmed_facts": N_("Confirmed facts"), "data": N_("Data"), "timeline": N_("Timeline"),
@@ -115,7 +116,10 @@ def environment(language: str) -> jinja2.Environment:
 
     # Filters rather than globals: Jinja calls a filter directly, a global through the context.
     env.filters.update(event_label=event_label, country=country, date=date,
-                       country_list=lambda codes: country_list(tuple(codes)))
+                       country_list=lambda codes: country_list(tuple(codes)),
+                       # fact|place: "Алматы (Казахстан)", the country unless the place names it
+                       place=lambda fact: views.place_label(fact.place, fact.country, language),
+                       term=lambda years: views.format_term(years, language))
     env.globals.update(csp=Markup(CSP), lang=language, t={key: gettext(msg) for key, msg in LABELS.items()},
                        other_lang=next(x for x in LANGUAGES if x != language),
                        other_lang_name=LANGUAGE_NAMES[next(x for x in LANGUAGES if x != language)])

@@ -53,6 +53,10 @@ class Fact:
     event_ids: list[str] = field(default_factory=list)  # the grouped mentions, for review
     confidence: float = 0.0       # the highest among the mentions
     confirmed: bool = False       # a reviewer confirmed at least one of the mentions
+    # ISO 3166-1 alpha-2 codes, each the most common among the mentions:
+    # where it happened, and where a removal or flight went.
+    country: str | None = None
+    destination: str | None = None
 
 
 # ---------------------------------------------------------------- dates
@@ -124,8 +128,8 @@ def group_facts(rows: Iterable[Mapping[str, Any]]) -> list[Fact]:
     """Group event mention rows into facts, in timeline order.
 
     Each row is a mapping (a dict, a SQLAlchemy RowMapping) or an object with
-    these keys: person_id, type, date, date_text, place, charge, term_years,
-    evidence, confidence, event_id, span_start, and for the source:
+    these keys: person_id, type, date, date_text, place, country, destination,
+    charge, term_years, evidence, confidence, event_id, span_start, and for the source:
     document_id, url, path, title, published, captured_at, sha256. Missing
     keys read as None.
 
@@ -224,6 +228,8 @@ def _fact_from(group: list[Any]) -> Fact:
         date=date,
         date_text=date_text,
         place=_most_common(_get(r, "place") for r in group),
+        country=_most_common(_get(r, "country") for r in group),
+        destination=_most_common(_get(r, "destination") for r in group),
         charge=_most_common(_get(r, "charge") for r in group),
         term_years=_most_common(_get(r, "term_years") for r in group),
         sources=list(sources.values()),

@@ -111,8 +111,12 @@ events = sa.Table(
     sa.Column("date", SHORT),                       # ISO at the text's precision, "2022/2023"
     sa.Column("date_text", sa.Text),
     sa.Column("place", sa.Text),
-    # ISO 3166-1 alpha-2 of the place (khronika.geo.country_of), revision 0003.
+    # ISO 3166-1 alpha-2 of where the act happened (revision 0003): the
+    # extractor's, else the country the place names; never a guess from the
+    # evidence sentence (revision 0006). None when unknown.
     sa.Column("country", sa.String(2), index=True),
+    # Removals and flight: ISO code of the country sent or fled to (revision 0006).
+    sa.Column("destination", sa.String(2)),
     sa.Column("charge", sa.Text),
     sa.Column("term_years", sa.Float),
     sa.Column("evidence", sa.Text, nullable=False),

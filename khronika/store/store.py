@@ -7,11 +7,9 @@ newest Alembic revision whenever a store is opened.
 from __future__ import annotations
 
 import dataclasses
-import datetime as dt
 import json
 import os
-import time
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
@@ -23,11 +21,14 @@ from sqlalchemy.engine import Connection, Engine
 
 from khronika import search
 from khronika.geo import country_of
-from khronika.model import Alert, Document, EventMention, Person, PersonMention, Rule, SourceConfig
+from khronika.model import Document, EventMention, Person, PersonMention
 from khronika.store import schema as tables
 from khronika.store.casework import CONFIRMED, PENDING_REVIEW, CaseworkQueries, _redirected
+from khronika.store.common import _chunks, _now, _now_precise
 from khronika.store.facts import Fact, group_facts
 from khronika.store.keys import alias_key
+from khronika.store.reading import ReadingQueries
+from khronika.store.watch import SEEN_CAP, WatchQueries  # noqa: F401 (SEEN_CAP: re-exported)
 
 DEFAULT_DB = "khronika.db"
 DB_ENV = "KHRONIKA_DB"
@@ -40,14 +41,6 @@ SQLITE_BUSY_TIMEOUT_MS = 30_000
 # Any fixed number, the same in every process ("khro" in ASCII).
 _MIGRATION_LOCK_KEY = 0x6B68726F
 
-# SQLite limits the bound parameters of one statement; stay well below.
-_IN_CHUNK = 500
-
-# How many recent item keys a source remembers (its `seen` list).
-SEEN_CAP = 5000
-
-# Outbox row statuses.
-PENDING, SENT, FAILED = "pending", "sent", "failed"
 
 
 def resolve_url(db: str | os.PathLike | None = None) -> str:
@@ -72,27 +65,13 @@ def open_store(db: str | os.PathLike | None = None) -> Store:
     return Store(db)
 
 
-def _now() -> str:
-    return dt.datetime.now(dt.UTC).isoformat(timespec="seconds")
-
-
-def _now_precise() -> str:
-    """The current time to the microsecond: orders rows added within one second."""
-    return dt.datetime.now(dt.UTC).isoformat(timespec="microseconds")
-
-
 def _json_dumps(value: Any) -> str:
     # Front matter and feeds hand over dates and other non-JSON values in
     # `meta`; store them as text rather than lose the whole document.
     return json.dumps(value, ensure_ascii=False, default=str)
 
 
-def _chunks(values: Sequence[Any], size: int = _IN_CHUNK) -> Iterator[Sequence[Any]]:
-    for start in range(0, len(values), size):
-        yield values[start:start + size]
-
-
-class Store(CaseworkQueries):
+class Store(CaseworkQueries, ReadingQueries, WatchQueries):
     """The database behind Khronika. Open with `open_store(db)`; close when done."""
 
     def __init__(self, db: str | os.PathLike | None = None):
@@ -385,8 +364,11 @@ class Store(CaseworkQueries):
             rows.setdefault(event.id, dict(
                 id=event.id, document_id=doc_id, person_id=person_id, type=event.type,
                 date=event.date, date_text=event.date_text, place=event.place,
-                country=country_of(event.place, event.evidence or ""),
-                charge=event.charge, term_years=event.term_years, evidence=event.evidence,
+                # The extractor's country of the act, else the one its place
+                # names. Never from the evidence sentence: it names the
+                # requesting state as readily as the place ("по запросу России").
+                country=event.country or country_of(event.place),
+                destination=event.destination, charge=event.charge, term_years=event.term_years, evidence=event.evidence,
                 span_start=event.start, span_end=event.end, confidence=event.confidence,
                 trigger=event.trigger, created_at=now,
             ))
@@ -517,6 +499,17 @@ class Store(CaseworkQueries):
         with self._reading() as connection:
             return [self._event_from(row) for row in connection.execute(query).mappings()]
 
+    @staticmethod
+    def _event_from(row) -> EventMention:
+        return EventMention(
+            person=row["person_id"], type=row["type"], evidence=row["evidence"],
+            document=row["document_id"], date=row["date"], date_text=row["date_text"],
+            place=row["place"], country=row["country"], destination=row["destination"],
+            charge=row["charge"], term_years=row["term_years"],
+            confidence=row["confidence"], start=row["span_start"], end=row["span_end"],
+            trigger=row["trigger"], id=row["id"],
+        )
+
     def timeline(self, person_id: str, *, confirmed_only: bool = False) -> list[Fact]:
         """One person's facts in date order, each with every source that reported it.
 
@@ -528,7 +521,8 @@ class Store(CaseworkQueries):
         query = (
             sa.select(
                 event.id.label("event_id"), event.person_id, event.type, event.date,
-                event.date_text, event.place, event.charge, event.term_years, event.evidence,
+                event.date_text, event.place, event.country, event.destination, event.charge,
+                event.term_years, event.evidence,
                 event.confidence, event.span_start, event.span_end, event.review_status, event.document_id,
                 document.url, document.path, document.title, document.published,
                 document.captured_at, document.sha256,
@@ -555,339 +549,3 @@ class Store(CaseworkQueries):
         with self._reading() as connection:
             return {table.name: connection.scalar(sa.select(sa.func.count()).select_from(table))
                     for table in tables.TABLES}
-
-    # ------------------------------------------------------------ watch: events of new documents
-
-    def events_for_document(self, doc_id: str) -> list[str]:
-        """The ids of the events stored with one document, in text order.
-
-        `add_document` returns False for a document already stored, so a
-        caller that needs the events that document added asks here (the ids
-        are also the EventMention ids it passed in)."""
-        event = tables.events.c
-        with self._reading() as connection:
-            return list(connection.scalars(
-                sa.select(event.id).where(event.document_id == doc_id)
-                .order_by(event.span_start, event.id)))
-
-    def alert_context(self, event_ids: Iterable[str]) -> tuple[
-            list[EventMention], dict[str, Person], dict[str, Document]]:
-        """What alert rules look at, for the given events, in one read:
-        (events, persons by id, documents by id). Unknown ids are skipped;
-        documents come without their snapshot bytes."""
-        wanted = list(dict.fromkeys(event_ids))
-        event = tables.events.c
-        with self._reading() as connection:
-            events: list[EventMention] = []
-            for chunk in _chunks(wanted):
-                events.extend(self._event_from(row) for row in connection.execute(
-                    sa.select(tables.events).where(event.id.in_(chunk))).mappings())
-            order = {event_id: index for index, event_id in enumerate(wanted)}
-            events.sort(key=lambda e: order[e.id])
-            persons: dict[str, Person] = {}
-            for chunk in _chunks(sorted({e.person for e in events})):
-                persons.update((p.id, p) for p in self._persons_where(
-                    connection, tables.persons.c.id.in_(chunk)))
-            documents: dict[str, Document] = {}
-            for chunk in _chunks(sorted({e.document for e in events})):
-                documents.update((row["id"], self._document_from(row)) for row in connection.execute(
-                    sa.select(tables.documents).where(tables.documents.c.id.in_(chunk))).mappings())
-        return events, persons, documents
-
-    @staticmethod
-    def _event_from(row) -> EventMention:
-        return EventMention(
-            person=row["person_id"], type=row["type"], evidence=row["evidence"],
-            document=row["document_id"], date=row["date"], date_text=row["date_text"],
-            place=row["place"], charge=row["charge"], term_years=row["term_years"],
-            confidence=row["confidence"], start=row["span_start"], end=row["span_end"],
-            trigger=row["trigger"], id=row["id"],
-        )
-
-    # ------------------------------------------------------------ watch: sources
-
-    def upsert_source(self, cfg: SourceConfig) -> None:
-        """Add a followed source, or update its settings; its poll state is kept."""
-        values = dict(url=cfg.url, kind=cfg.kind, every_s=float(cfg.every_s), local=bool(cfg.local),
-                      robots=bool(cfg.robots), name=cfg.name, listed=True)
-        with self._writing() as connection:
-            if self._source_row(connection, cfg.id) is None:
-                connection.execute(tables.sources.insert().values(
-                    id=cfg.id, state={}, seen=[], failures=0, created_at=_now_precise(), **values))
-            else:
-                connection.execute(tables.sources.update()
-                                   .where(tables.sources.c.id == cfg.id).values(**values))
-
-    def remove_source(self, id_or_url: str) -> bool:
-        """Stop following a source (by id or URL), forgetting its poll state.
-        The items and documents it brought in stay. False when none matched."""
-        source = tables.sources.c
-        with self._writing() as connection:
-            result = connection.execute(tables.sources.delete().where(
-                sa.or_(source.id == id_or_url, source.url == id_or_url)))
-            return result.rowcount > 0
-
-    def sources(self) -> list[SourceConfig]:
-        """The listed sources, in the order they were added."""
-        source = tables.sources.c
-        with self._reading() as connection:
-            rows = connection.execute(sa.select(tables.sources).where(source.listed.is_(True))
-                                      .order_by(source.created_at, source.id)).mappings()
-            return [SourceConfig(url=row["url"], kind=row["kind"], every_s=row["every_s"],
-                                 local=bool(row["local"]), robots=bool(row["robots"]), name=row["name"])
-                    for row in rows]
-
-    def source_state(self, source_id: str) -> tuple[dict, set[str]]:
-        """(state, seen): what the poller saved last time; ({}, set()) for a new source."""
-        with self._reading() as connection:
-            row = self._source_row(connection, source_id)
-        if row is None:
-            return {}, set()
-        return dict(row["state"] or {}), set(row["seen"] or [])
-
-    def source_status(self, source_id: str) -> dict | None:
-        """The bookkeeping of one source (failures, last_error, last_polled_at,
-        next_poll_at, and the settings), or None when there is no row."""
-        with self._reading() as connection:
-            row = self._source_row(connection, source_id)
-        if row is None:
-            return None
-        return {key: row[key] for key in ("id", "url", "kind", "every_s", "local", "robots", "name",
-                                          "listed", "failures", "last_error", "last_polled_at",
-                                          "next_poll_at")}
-
-    def save_source_state(self, source_id: str, state: dict, seen: Iterable[str],
-                          error: str | None = None, failures: int = 0, *,
-                          next_poll_at: float | None = None) -> None:
-        """Save a poll's outcome. `seen` is the poller's set of item keys; the
-        store keeps the most recent SEEN_CAP of them (keys it already held keep
-        their age, new ones count as newest)."""
-        now = time.time()
-        with self._writing() as connection:
-            row = self._source_row(connection, source_id)
-            previous: list[str] = list(row["seen"] or []) if row is not None else []
-            seen_set = set(seen)
-            kept = [key for key in previous if key in seen_set]
-            known = set(kept)
-            kept.extend(sorted(key for key in seen_set if key not in known))
-            values = dict(state=dict(state or {}), seen=kept[-SEEN_CAP:], failures=int(failures),
-                          last_error=error, last_polled_at=now, next_poll_at=next_poll_at)
-            if row is None:
-                # State for a source that was never listed (say, only in khronika.toml).
-                connection.execute(tables.sources.insert().values(
-                    id=source_id, url="", kind="", every_s=0.0, local=False, robots=True,
-                    name=None, listed=False, created_at=_now_precise(), **values))
-            else:
-                connection.execute(tables.sources.update()
-                                   .where(tables.sources.c.id == source_id).values(**values))
-
-    @staticmethod
-    def _source_row(connection: Connection, source_id: str):
-        return connection.execute(sa.select(tables.sources)
-                                  .where(tables.sources.c.id == source_id)).mappings().first()
-
-    # ------------------------------------------------------------ watch: items
-
-    def item_seen(self, canonical_url: str, content_sha256: str) -> bool:
-        """An exact repeat: an item with this canonical URL, or with this
-        content under any URL, was taken in before."""
-        item = tables.items.c
-        with self._reading() as connection:
-            return connection.execute(sa.select(item.id).where(sa.or_(
-                item.canonical_url == canonical_url, item.content_sha256 == content_sha256))
-                .limit(1)).first() is not None
-
-    def record_item(self, canonical_url: str, content_sha256: str, document_id: str | None,
-                    source_id: str | None, *, duplicate_of: str | None = None,
-                    minhash: bytes | None = None) -> int:
-        """Remember a taken-in item: the document it became (or None and the
-        first copy's document id for a near-duplicate) and its MinHash bytes.
-        Returns the item row id. Items without a document need no alerts, so
-        they are recorded as queued already."""
-        with self._writing() as connection:
-            result = connection.execute(tables.items.insert().values(
-                canonical_url=canonical_url, content_sha256=content_sha256,
-                document_id=document_id, source_id=source_id, first_seen_at=_now(),
-                duplicate_of=duplicate_of, minhash=None if minhash is None else bytes(minhash),
-                alerts_queued=document_id is None))
-            return int(result.inserted_primary_key[0])
-
-    def item_minhashes(self) -> list[tuple[str, bytes]]:
-        """(document id, MinHash bytes) of every first copy, oldest first:
-        what the near-duplicate index is rebuilt from at start."""
-        item = tables.items.c
-        with self._reading() as connection:
-            return [(document_id, bytes(blob)) for document_id, blob in connection.execute(
-                sa.select(item.document_id, item.minhash)
-                .where(item.document_id.is_not(None), item.minhash.is_not(None))
-                .order_by(item.id))]
-
-    def unqueued_documents(self) -> list[str]:
-        """Documents taken in by `watch` whose alerts were not queued yet (a
-        crash came in between), oldest first."""
-        item = tables.items.c
-        with self._reading() as connection:
-            return list(dict.fromkeys(connection.scalars(
-                sa.select(item.document_id)
-                .where(item.alerts_queued.is_(False), item.document_id.is_not(None))
-                .order_by(item.id))))
-
-    def watch_event_ids(self) -> list[str]:
-        """The events of `unqueued_documents()`, in document and text order."""
-        documents = self.unqueued_documents()
-        event = tables.events.c
-        found: list[str] = []
-        with self._reading() as connection:
-            for chunk in _chunks(documents):
-                rows = connection.execute(
-                    sa.select(event.document_id, event.id).where(event.document_id.in_(chunk))
-                    .order_by(event.span_start, event.id)).all()
-                by_document: dict[str, list[str]] = {}
-                for document_id, event_id in rows:
-                    by_document.setdefault(document_id, []).append(event_id)
-                for document_id in chunk:
-                    found.extend(by_document.get(document_id, []))
-        return found
-
-    # ------------------------------------------------------------ watch: rules
-
-    def add_rule(self, rule: Rule) -> bool:
-        """Store a watch rule; a rule with the same id is replaced. True when new."""
-        values = dict(channel=rule.channel, target=rule.target, person=rule.person,
-                      types=list(rule.types or []), place=rule.place, keyword=rule.keyword,
-                      secret=rule.secret, name=rule.name)
-        with self._writing() as connection:
-            exists = connection.execute(sa.select(tables.rules.c.id)
-                                        .where(tables.rules.c.id == rule.id)).first() is not None
-            if exists:
-                connection.execute(tables.rules.update().where(tables.rules.c.id == rule.id)
-                                   .values(**values))
-            else:
-                connection.execute(tables.rules.insert().values(id=rule.id, created_at=_now_precise(),
-                                                                **values))
-            return not exists
-
-    def rules(self) -> list[Rule]:
-        """Every rule, oldest first."""
-        rule = tables.rules.c
-        with self._reading() as connection:
-            return [Rule(id=row["id"], channel=row["channel"], target=row["target"],
-                         person=row["person"], types=list(row["types"] or []), place=row["place"],
-                         keyword=row["keyword"], secret=row["secret"], name=row["name"])
-                    for row in connection.execute(
-                        sa.select(tables.rules).order_by(rule.created_at, rule.id)).mappings()]
-
-    def remove_rule(self, rule_id: str) -> bool:
-        """Delete a rule; its queued alerts are given up at their next delivery."""
-        with self._writing() as connection:
-            return connection.execute(
-                tables.rules.delete().where(tables.rules.c.id == rule_id)).rowcount > 0
-
-    # ------------------------------------------------------------ watch: outbox
-
-    def enqueue_alerts(self, alerts: Iterable[Alert], *, documents: Iterable[str] = ()) -> int:
-        """Queue alerts for delivery, each (rule, event) at most once ever.
-
-        Returns how many were new. `documents`: watch documents whose alerts
-        these are; they are marked queued in the same transaction, so that
-        after a crash `unqueued_documents()` names exactly those still owed.
-        """
-        alerts = list(alerts)
-        documents = list(dict.fromkeys(documents))
-        for attempt in (1, 2):
-            try:
-                with self._writing() as connection:
-                    added = self._insert_alerts(connection, alerts)
-                    for chunk in _chunks(documents):
-                        connection.execute(tables.items.update()
-                                           .where(tables.items.c.document_id.in_(chunk))
-                                           .values(alerts_queued=True))
-                return added
-            except sa.exc.IntegrityError:
-                # PostgreSQL: another process queued one of them between our
-                # check and our insert; the second attempt sees it and skips.
-                if attempt == 2 or self.engine.dialect.name == "sqlite":
-                    raise
-        raise AssertionError("unreachable")
-
-    @staticmethod
-    def _insert_alerts(connection: Connection, alerts: list[Alert]) -> int:
-        outbox = tables.outbox.c
-        wanted: dict[tuple[str, str], Alert] = {}
-        for alert in alerts:
-            wanted.setdefault((alert.rule_id, alert.event_id), alert)
-        present: set[tuple[str, str]] = set()
-        for chunk in _chunks(sorted({event_id for _, event_id in wanted})):
-            present.update(tuple(row) for row in connection.execute(
-                sa.select(outbox.rule_id, outbox.event_id).where(outbox.event_id.in_(chunk))))
-        now, created = time.time(), _now()
-        rows = [dict(rule_id=rule_id, event_id=event_id, payload=dataclasses.asdict(alert),
-                     status=PENDING, attempts=0, next_attempt_at=now, created_at=created)
-                for (rule_id, event_id), alert in wanted.items() if (rule_id, event_id) not in present]
-        if rows:
-            connection.execute(tables.outbox.insert(), rows)
-        return len(rows)
-
-    def due_alerts(self, now: float | None = None, limit: int = 50, *,
-                   lease_s: float = 0.0) -> list[tuple[int, Alert, int]]:
-        """Pending alerts whose next attempt is due: (outbox id, alert, attempts
-        so far), oldest due first.
-
-        `lease_s` > 0 claims them: their next attempt moves `lease_s` ahead in
-        the same transaction, so another deliverer (a second worker) does not
-        take them meanwhile; a deliverer that dies holding a claim delays
-        those alerts by at most `lease_s`.
-        """
-        now = time.time() if now is None else now
-        outbox = tables.outbox.c
-        query = (sa.select(outbox.id, outbox.payload, outbox.attempts)
-                 .where(outbox.status == PENDING, outbox.next_attempt_at <= now)
-                 .order_by(outbox.next_attempt_at, outbox.id).limit(limit))
-        # A read first: the delivery loop asks often and usually finds nothing,
-        # and only a claim needs the write lock.
-        with self._reading() as connection:
-            rows = connection.execute(query).all()
-        if rows and lease_s > 0:
-            with self._writing() as connection:
-                rows = connection.execute(query).all()
-                if rows:
-                    connection.execute(tables.outbox.update()
-                                       .where(outbox.id.in_([row.id for row in rows]))
-                                       .values(next_attempt_at=now + lease_s))
-        return [(row.id, Alert(**row.payload), row.attempts) for row in rows]
-
-    def mark_sent(self, outbox_id: int) -> None:
-        """The receiver accepted it: never send it again."""
-        with self._writing() as connection:
-            connection.execute(tables.outbox.update().where(tables.outbox.c.id == outbox_id).values(
-                status=SENT, attempts=tables.outbox.c.attempts + 1, sent_at=_now(),
-                last_error=None))
-
-    def mark_failed(self, outbox_id: int, error: str, next_attempt_at: float | None) -> None:
-        """One failed attempt: retry at `next_attempt_at`, or give up (status
-        'failed') when it is None."""
-        outbox = tables.outbox.c
-        values: dict[str, Any] = dict(attempts=outbox.attempts + 1, last_error=error)
-        if next_attempt_at is None:
-            values["status"] = FAILED
-        else:
-            values["next_attempt_at"] = float(next_attempt_at)
-        with self._writing() as connection:
-            connection.execute(tables.outbox.update()
-                               .where(outbox.id == outbox_id, outbox.status == PENDING).values(**values))
-
-    def outbox_counts(self) -> dict[str, int]:
-        """Outbox rows by status: {'pending': n, 'sent': n, 'failed': n}."""
-        outbox = tables.outbox.c
-        counts = {PENDING: 0, SENT: 0, FAILED: 0}
-        with self._reading() as connection:
-            for status, count in connection.execute(
-                    sa.select(outbox.status, sa.func.count()).group_by(outbox.status)):
-                counts[status] = count
-        return counts
-
-    def outbox_rows(self) -> list[dict]:
-        """Every outbox row (for status displays and tests), oldest first."""
-        with self._reading() as connection:
-            return [dict(row) for row in connection.execute(
-                sa.select(tables.outbox).order_by(tables.outbox.c.id)).mappings()]

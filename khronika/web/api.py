@@ -31,6 +31,7 @@ EventType = Literal[tuple(EVENT_TYPES)]            # type: ignore[valid-type]
 CaseStatus = Literal[tuple(CASE_STATUSES)]         # type: ignore[valid-type]
 ISO_DATE = r"^\d{4}(-\d{2}(-\d{2})?)?(/\d{4}(-\d{2}(-\d{2})?)?)?$"
 ISO_DAY = r"^\d{4}-\d{2}-\d{2}$"
+ISO_COUNTRY = r"^([A-Za-z]{2})?$"
 
 
 class Credentials(BaseModel):
@@ -43,6 +44,10 @@ class Review(BaseModel):
     type: EventType | None = None
     date: str | None = Field(default=None, pattern=ISO_DATE)
     place: str | None = Field(default=None, max_length=200)
+    # ISO 3166-1 alpha-2 ("KZ"); "" clears. A new place without a country moves
+    # the country to the one the place names (Store.review_event).
+    country: str | None = Field(default=None, pattern=ISO_COUNTRY)
+    destination: str | None = Field(default=None, pattern=ISO_COUNTRY)
     person_id: str | None = Field(default=None, max_length=64)
 
 

@@ -26,6 +26,7 @@ from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Resp
 from fastapi.staticfiles import StaticFiles
 from markupsafe import Markup
 
+from khronika import views
 from khronika.store import Store, open_store
 from khronika.web import auth, i18n
 
@@ -252,6 +253,9 @@ def _environment(language: str) -> jinja2.Environment:
         event_types=list(i18n.EVENT_TYPE_LABELS),
         date=i18n.date_formatter(language),
         country_label=lambda code: _country_name(code, language),
+        # "Алматы (Казахстан)": the place with its country unless it names it.
+        place_label=lambda place, country: views.place_label(place, country, language),
+        term=lambda years: views.format_term(years, language),
     )
     env.globals["highlight"] = highlight
     env.filters["urlquote"] = lambda value: quote(str(value), safe="")

@@ -178,6 +178,7 @@ async def review_page(ctx: Ctx, page: int = 1):
 @router.post("/review/{event_id}")
 def review(ctx: Ctx, event_id: str, decision: Annotated[str, Form()], type: Annotated[str, Form()] = "",
            date: Annotated[str, Form()] = "", place: Annotated[str, Form()] = "",
+           country: Annotated[str, Form(max_length=2)] = "", destination: Annotated[str, Form(max_length=2)] = "",
            person: Annotated[str, Form()] = "", next: Annotated[str, Form()] = "/review"):
     ctx.require(ctx.user is not None and ctx.user.can_review)
     before = ctx.store.event(event_id)
@@ -185,7 +186,11 @@ def review(ctx: Ctx, event_id: str, decision: Annotated[str, Form()], type: Anno
         raise KeyError(event_id)
     changes = {}
     person_id = service.person_id_for(ctx, person) if person.strip() else ""
-    for key, value in (("type", type), ("date", date), ("place", place), ("person_id", person_id)):
+    # The form sends every field back as shown: only what differs is a
+    # correction, and a blank field leaves the value as it is. An unchanged
+    # country lets a corrected place move it (Store.review_event).
+    for key, value in (("type", type), ("date", date), ("place", place), ("country", country.upper()),
+                       ("destination", destination.upper()), ("person_id", person_id)):
         if value.strip() and value.strip() != (before.get(key) or ""):
             changes[key] = value.strip()
     ctx.store.review_event(event_id, decision, ctx.user.username, changes)
