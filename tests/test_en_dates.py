@@ -477,3 +477,15 @@ def test_the_resolution_is_ru_dates_own():
         timeline = dict(FEB_2026_PUBLISHED, last=(2024, 4, None))
         assert resolve(find_dates(english)[0], Timeline(**timeline)) == \
             ru_dates.resolve(ru_dates.find_dates(russian)[0], Timeline(**timeline)), english
+
+
+@pytest.mark.parametrize("text,iso", [
+    ("He was detained in Odessa last December.", "2024-12"),
+    ("She fled the country last March, friends said.", "2024-03"),
+])
+def test_last_and_a_month_is_that_month_a_year_before(text, iso):
+    assert only_date(text, published=date(2025, 3, 27), frame_year=2025, frame_month=3)[1] == iso
+
+
+def test_the_last_month_after_a_determiner_is_no_date():
+    assert find_dates("He spoke at his last March rally before the arrest.") == []

@@ -24,6 +24,8 @@ def extract_document(document: Document) -> DocumentExtraction:
 
 def warm_up() -> None:
     """Load the models now (once per process) rather than on the first document."""
+    from .. import geo
     from . import en, ru
     ru.models()
     en.first_names()
+    geo.warm_up()

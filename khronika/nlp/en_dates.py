@@ -3,17 +3,19 @@
 The same contract as ru_dates, for English news: "on Sept. 26", "in late
 January", "last year", "this fall", "earlier this month", "on Wednesday",
 "a year later", "on the seventh day of the mobilization". Finding is an
-English grammar; everything after it is ru_dates' machinery: the expressions
-are ru_dates.DateExpr (year/month/day/part/offset/kind filled in the same
-way), the reading state is ru_dates.Timeline, and `resolve` / `infer_frame`
-hand them to ru_dates. Two resolution rules ru_dates does not have yet are
-applied here first, by turning the expression into one ru_dates resolves
+English grammar; everything after it is the language-neutral machinery of
+`dates`: the expressions are dates.DateExpr (year/month/day/part/offset/kind
+filled in the same way as ru_dates fills them), the reading state is
+dates.Timeline, and `resolve` / `infer_frame` hand them to `dates`. Two
+resolution rules `dates` does not have yet are applied here first, by
+turning the expression into one `dates` resolves
 (see _resolvable): seasons are counted as seasons ("last spring" read in
 October is this year's spring), and dates announced ahead ("set for March 3")
 take the occurrence nearest to the frame with English prepositions.
 
 The grammar has the shape of ru_dates': compiled regular expressions composed
-from named pieces, one production per form, each a prefix (usually an
+from named pieces (en_date_words: the vocabulary, the pieces and the readers
+of matched words), one production per form, each a prefix (usually an
 optional preposition) and a core. `find_dates` lower-cases the text, scans it
 once with the union of the cores and, at each hit, takes the longest
 production that matches from the preposition before the core (if any) or
@@ -27,66 +29,47 @@ from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
 
-from . import ru_dates
-from .ru_dates import DateExpr, Timeline
+from . import dates
+from .dates import YMD, DateExpr, Timeline
+from .en_date_words import (
+    ANCHOR_NP,
+    CASE_NOUNS,
+    DAY,
+    END,
+    LAST,
+    MONTH,
+    NUMBER,
+    ORDINAL,
+    PART,
+    PREP,
+    PREP_WORDS,
+    PUNCT_AHEAD,
+    REL,
+    START,
+    UNIT,
+    WEEKDAY,
+    WEEKDAYS,
+    YEAR,
+    YEAR_TAIL,
+    bare_abbreviation,
+    day_number,
+    event_lemma,
+    event_noun_regex,
+    is_month,
+    month_number,
+    number_of,
+    ordinal_of,
+    part_of,
+    relation_of,
+    season_of,
+    unit_of,
+)
 
 __all__ = ["DateExpr", "Timeline", "find_dates", "infer_frame", "note_anchor", "resolve"]
 
-YMD = ru_dates.YMD
 
 # --------------------------------------------------------------------------
-# Vocabulary
-
-_MONTH_NAMES = ("january", "february", "march", "april", "may", "june", "july", "august",
-                "september", "october", "november", "december")
-_MONTH_BY_PREFIX = {name[:3]: number for number, name in enumerate(_MONTH_NAMES, start=1)}
-# Month names that are also common lower-case words ("they may", "to march",
-# "an august body"): only capitalised are they months.
-_AMBIGUOUS_MONTHS = {"may", "march", "august"}
-
-_WEEKDAYS = {"mon": 0, "tue": 1, "wed": 2, "thu": 3, "fri": 4, "sat": 5, "sun": 6}
-
-_NUMBER_WORDS = {
-    "a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
-    "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12, "fifteen": 15, "eighteen": 18,
-    "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "a couple of": 2, "a couple": 2,
-    # counts the grammar cannot pin down: "a few days later" is only "later"
-    "a few": None, "few": None, "several": None, "some": None, "many": None, "a number of": None,
-}
-
-_ORDINAL_WORDS = {
-    "first": 1, "second": 2, "third": 3, "fourth": 4, "fifth": 5, "sixth": 6, "seventh": 7,
-    "eighth": 8, "ninth": 9, "tenth": 10, "eleventh": 11, "twelfth": 12, "thirteenth": 13,
-    "fourteenth": 14, "fifteenth": 15, "sixteenth": 16, "seventeenth": 17, "eighteenth": 18,
-    "nineteenth": 19, "twentieth": 20, "thirtieth": 30, "hundredth": 100,
-}
-
-# Nouns of events a text dates once and then counts from ("on the seventh
-# day of the mobilization", "three days after his arrest"): lemma -> forms.
-# Events of a whole society happen once: their first dating stays.
-_EVENT_NOUNS = {
-    "mobilization": r"mobili[sz]ations?", "invasion": r"invasions?", "war": r"wars?",
-    "annexation": r"annexations?", "occupation": r"occupations?",
-    "counteroffensive": r"counter-?offensives?", "offensive": r"offensives?",
-    "ceasefire": r"cease-?fires?", "truce": r"truces?", "protest": r"protests?",
-    "rally": r"rall(?:y|ies)", "referendum": r"referend(?:um|ums|a)", "coup": r"coups?",
-    "mutiny": r"mutin(?:y|ies)", "revolution": r"revolutions?", "uprising": r"uprisings?",
-    "evacuation": r"evacuations?", "pandemic": r"pandemics?", "lockdown": r"lockdowns?",
-    "blockade": r"blockades?", "siege": r"sieges?", "election": r"elections?",
-}
-# Steps of one person's case recur (each person has a trial, an arrest): the
-# latest dating is the one the narrative is about.
-_CASE_NOUNS = {
-    "hunger strike": r"hunger\s+strikes?", "trial": r"trials?", "hearing": r"hearings?",
-    "verdict": r"verdicts?", "ruling": r"rulings?", "sentencing": r"sentencings?",
-    "conviction": r"convictions?", "indictment": r"indictments?", "detention": r"detentions?",
-    "arrest": r"arrests?", "search": r"search(?:es)?", "raid": r"raids?",
-    "interrogation": r"interrogations?", "questioning": r"questioning",
-    "extradition": r"extraditions?", "deportation": r"deportations?", "expulsion": r"expulsions?",
-    "escape": r"escapes?", "release": r"releases?", "departure": r"departures?",
-    "return": r"returns?", "abduction": r"abductions?", "kidnapping": r"kidnappings?",
-    "disappearance": r"disappearances?",
-}
+# Prepositions and seasons the English rules of resolving read
 
 # Prepositions that announce a date ahead as often as one behind ("a hearing
 # is set for March 3", "held until March"): their year-less dates take the
@@ -102,201 +85,16 @@ _SEASON_FIRST_MONTH = {"spring": 3, "summer": 6, "autumn": 9, "winter": 12}
 
 
 # --------------------------------------------------------------------------
-# Grammar pieces: regex fragments matched against lower-cased text; named
-# groups are read by the production's builder.
-
-_START = r"(?<![\w.,$€£/-])"   # not inside a word, a number ("400,000"), an amount or "2025-09"
-_END = r"(?!\w)"
-_PUNCT_AHEAD = r"(?=\s*(?:[,.;:!?)\]—–]|$))"
-
-_PREP_WORDS = "|".join(sorted((
-    r"since", r"until", r"till", r"through", r"throughout", r"by", r"before", r"after", r"from",
-    r"during", r"in", r"on", r"at", r"for", r"around", r"over", r"between", r"as\s+of",
-    r"as\s+early\s+as", r"as\s+late\s+as", r"no\s+later\s+than", r"not\s+later\s+than",
-    r"no\s+earlier\s+than", r"not\s+earlier\s+than", r"not\s+before", r"prior\s+to", r"up\s+to",
-    r"up\s+until", r"starting\s+(?:in|on|from)", r"beginning\s+in", r"sometime\s+in",
-    r"late\s+on", r"early\s+on",
-), key=len, reverse=True))
-_PREP = rf"(?:(?P<prep>{_PREP_WORDS})\s+)?"
-
-_MONTH = (r"(?:(?:" + "|".join(_MONTH_NAMES) + r")" + _END
-          + r"|(?:jan|feb|mar|apr|jun|jul|aug|sept?|oct|nov|dec)(?:\.|" + _END + "))")
-
-# Plural nouns that make a number a count, not a year: "in 2000 cases".
-_COUNTED = (r"(?:people|persons|men|women|children|cases|times|troops|soldiers|residents|citizens|"
-            r"refugees|migrants|exiles|protesters|prisoners|detainees|dollars|euros|rubles|roubles|"
-            r"tenge|km|kilomet(?:er|re)s|miles|met(?:er|re)s|tons|tonnes|percent|per\s+cent)" + _END)
-_YEAR = rf"(?:1[89]|20)\d\d(?!\d|[.,]\d)(?!\s+{_COUNTED})"
-
-_DAY = r"(?:[12]\d|3[01]|0?[1-9])(?:st|nd|rd|th)?(?!\d|[.,]\d|-year)"
-
-_PART = (r"(?:(?:the\s+)?(?:beginning|start|end|middle)\s+of\s+"
-         r"|the\s+(?:first|second|latter)\s+half\s+of\s+"
-         r"|the\s+(?:first|second|third|fourth|final|last)\s+quarter\s+of\s+"
-         r"|(?:early|late|mid)(?:-|\s+))")
-
-# "last" after a determiner is "final": "the last year of the war".
-_LAST = r"(?<!the\s)(?<!his\s)(?<!her\s)(?<!its\s)(?<!their\s)(?<!my\s)(?<!our\s)last"
-_REL = (rf"(?:this\s+past|this|{_LAST}|next|the\s+next|the\s+following|the\s+subsequent|"
-        r"the\s+same|that\s+same|that|the\s+previous|the\s+preceding|the\s+prior|the\s+current)")
-
-# The year after a month, a day or a season: written out ("Sept. 26, 2025",
-# "the summer of 2022") or relative ("May of last year", "in June the following year").
-_YEAR_TAIL = (rf"(?:(?:,?\s+|\s+of\s+)(?P<y>{_YEAR})"
-              rf"|\s+(?:of\s+)?(?P<yrel>{_REL})\s+year{_END})?")
-
-_NUMBER = r"(?:\d{1,3}|" + "|".join(
-    word.replace(" ", r"\s+") for word in sorted(_NUMBER_WORDS, key=len, reverse=True)) + ")"
-_UNIT = (r"(?:half\s+a\s+year|a\s+year\s+and\s+a\s+half|days?|weeks?|fortnight|months?|years?|hours?)"
-         + _END)
-
-_ORDINAL = (r"(?:(?:(?:twenty|thirty)[-\s])?(?:"
-            + "|".join(sorted(_ORDINAL_WORDS, key=len, reverse=True)) + ")"
-            + r"|\d{1,3}(?:st|nd|rd|th))" + _END)
-
-_EVENT_FORMS = "|".join(sorted({**_EVENT_NOUNS, **_CASE_NOUNS}.values(), key=len, reverse=True))
-# The event an anchored expression counts from: a determiner, an adjective
-# and a noun ("the partial mobilization", "his arrest", "Russia's full-scale invasion").
-_ANCHOR_NP = (r"(?:(?:the|his|her|their|its|this|that|[a-z]+['’]s)\s+)?(?:(?P<adj>[a-z][a-z-]*)\s+)?"
-              rf"(?P<noun>{_EVENT_FORMS}){_END}")
-
-_WEEKDAY = (r"(?<!next\s)(?<!coming\s)(?<!ash\s)(?<!good\s)(?<!black\s)(?<!easter\s)(?<!palm\s)"
-            r"(?<!bloody\s)(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)" + _END)
-
-
-# --------------------------------------------------------------------------
-# Small readers used by the builders
-
-def _month_number(word: str) -> int:
-    return _MONTH_BY_PREFIX[word.lower()[:3]]
-
-
-def _is_month(m: re.Match, group: str, text: str) -> bool:
-    """Whether the word of `group` (if any) is a month: "May", "March" and
-    "August" only capitalised in the original text."""
-    word = m.group(group)
-    return word is None or word.lower() not in _AMBIGUOUS_MONTHS or text[m.start(group)].isupper()
-
-
-def _bare_abbreviation(word: str | None) -> bool:
-    """"Jan" without its dot: too often a name ("Jan Novak") unless a day or year follows."""
-    return word is not None and not word.endswith(".") and word.lower() not in _MONTH_NAMES
-
-
-def _part_of(words: str | None) -> str | None:
-    if not words:
-        return None
-    w = words.lower()
-    if "quarter" in w:
-        for ordinal, quarter in (("first", 1), ("second", 2), ("third", 3)):
-            if ordinal in w:
-                return f"q{quarter}"
-        return "q4"
-    if "half" in w:
-        return "h1" if "first" in w else "h2"
-    if w.startswith(("early", "beginning", "start", "the beginning", "the start")):
-        return "early"
-    if w.startswith(("mid", "the mid")):
-        return "mid"
-    return "late"
-
-
-def _season_of(word: str) -> str:
-    word = word.lower()
-    return "autumn" if word == "fall" else word
-
-
-def _relation_of(words: str) -> tuple[str, int]:
-    """A relative word -> (kind, step): 'last' -> ('deictic', -1), 'the following' -> ('relative', 1).
-
-    "next" counts from the narrative, as ru_dates' "следующий" does."""
-    w = " ".join(words.lower().split())
-    if w in ("this", "the current"):
-        return "deictic", 0
-    if w in ("last", "this past"):
-        return "deictic", -1
-    if w in ("next", "the next", "the following", "the subsequent"):
-        return "relative", 1
-    if w in ("the previous", "the preceding", "the prior"):
-        return "relative", -1
-    return "relative", 0          # that, the same, that same
-
-
-def _number_of(word: str | None, unit_word: str) -> int | None:
-    """'two' -> 2, '3' -> 3, 'several' -> None; no number: 1 for a singular
-    unit ("the day before"), unknown for a plural one ("days later")."""
-    if word is None:
-        return None if unit_word.endswith("s") else 1
-    word = " ".join(word.lower().split())
-    return int(word) if word.isdigit() else _NUMBER_WORDS[word]
-
-
-def _unit_of(word: str) -> tuple[str, float]:
-    """A unit word -> (offset key, how many of it the word itself means)."""
-    w = " ".join(word.lower().split())
-    if w == "half a year":
-        return "months", 6
-    if w == "a year and a half":
-        return "months", 18
-    if w.startswith("hour"):
-        return "days", 1 / 24
-    # weeks are counted in days, as ru_dates counts them: "a week later" keeps the day
-    if w == "fortnight":
-        return "days", 14
-    if w.startswith("week"):
-        return "days", 7
-    if w.startswith("month"):
-        return "months", 1
-    if w.startswith("year"):
-        return "years", 1
-    return "days", 1
-
-
-def _ordinal_of(words: str) -> int:
-    words = words.lower()
-    digits = re.match(r"\d+", words)
-    if digits:
-        return int(digits.group())
-    tens = 0
-    parts = re.split(r"[-\s]", words)
-    if len(parts) == 2:
-        tens = 20 if parts[0] == "twenty" else 30
-    return tens + _ORDINAL_WORDS[parts[-1]]
-
-
-def _event_lemma(noun: str) -> str:
-    noun = " ".join(noun.lower().split())
-    for lemma, regex in _event_noun_forms().items():
-        if regex.fullmatch(noun):
-            return lemma
-    return noun
-
-
-@lru_cache(maxsize=1)
-def _event_noun_forms() -> dict[str, re.Pattern]:
-    return {lemma: re.compile(forms) for lemma, forms in {**_EVENT_NOUNS, **_CASE_NOUNS}.items()}
-
-
-@lru_cache(maxsize=1)
-def _event_noun_regex() -> re.Pattern:
-    return re.compile(rf"(?<!\w)(?:{_EVENT_FORMS})(?!\w)", re.IGNORECASE)
-
-
-def _prep(m: re.Match) -> str | None:
-    prep = m.groupdict().get("prep")
-    return " ".join(prep.lower().split()) if prep else None
-
-
-def _day_number(words: str) -> int:
-    return int(re.match(r"\d+", words).group())
-
-
-# --------------------------------------------------------------------------
 # Builders: each production's builder turns a match (on the lower-cased
 # text) into a DateExpr, or refuses it (returns None) when the words are not a
 # date after all. `text` is the original text, for the words and their case.
 
 Builder = Callable[[re.Match, str], "DateExpr | None"]
+
+
+def _prep(m: re.Match) -> str | None:
+    prep = m.groupdict().get("prep")
+    return " ".join(prep.lower().split()) if prep else None
 
 
 def _expr(m: re.Match, text: str, kind: str, **fields) -> DateExpr:
@@ -309,7 +107,7 @@ def _year_tail(m: re.Match) -> tuple[int | None, dict | None, str]:
     if m.group("y"):
         return int(m.group("y")), None, "absolute"
     if m.group("yrel"):
-        kind, step = _relation_of(m.group("yrel"))
+        kind, step = relation_of(m.group("yrel"))
         return None, {"years": step}, kind
     return None, None, "absolute"
 
@@ -329,23 +127,23 @@ def _build_numeric(m: re.Match, text: str) -> DateExpr | None:
             month, day = first, second
         else:
             return None
-    if not 1 <= month <= 12 or not ru_dates._valid_day(year, month, day):
+    if not 1 <= month <= 12 or not dates.valid_day(year, month, day):
         return None
     return _expr(m, text, "absolute", year=year, month=month, day=day)
 
 
 def _build_day(m: re.Match, text: str) -> DateExpr | None:
     """"Sept. 26, 2025", "26 September", "the 26th of September", "Jan. 5-7"."""
-    if not _is_month(m, "mon", text):
+    if not is_month(m, "mon", text):
         return None
-    month = _month_number(m.group("mon"))
-    day = _day_number(m.group("d"))
+    month = month_number(m.group("mon"))
+    day = day_number(m.group("d"))
     year, offset, kind = _year_tail(m)
-    if not ru_dates._valid_day(year, month, day):
+    if not dates.valid_day(year, month, day):
         return None
-    day_end = _day_number(m.group("d_end")) if m.group("d_end") else None
+    day_end = day_number(m.group("d_end")) if m.group("d_end") else None
     if day_end is not None:
-        if day_end <= day or not ru_dates._valid_day(year, month, day_end):
+        if day_end <= day or not dates.valid_day(year, month, day_end):
             return None
         if kind == "absolute":
             return _expr(m, text, "range", year=year, month=month, day=day, year_end=year,
@@ -355,23 +153,30 @@ def _build_day(m: re.Match, text: str) -> DateExpr | None:
 
 def _build_that_month(m: re.Match, text: str) -> DateExpr | None:
     """"That November, investigators…": the month in the year the story has reached."""
-    if not _is_month(m, "mon", text) or _bare_abbreviation(m.group("mon")):
+    if not is_month(m, "mon", text) or bare_abbreviation(m.group("mon")):
         return None
-    return _expr(m, text, "relative", month=_month_number(m.group("mon")), offset={"years": 0})
+    return _expr(m, text, "relative", month=month_number(m.group("mon")), offset={"years": 0})
+
+
+def _build_last_month(m: re.Match, text: str) -> DateExpr | None:
+    """"was detained last December": the month of the year before, as "in December last year"."""
+    if not is_month(m, "mon", text) or bare_abbreviation(m.group("mon")):
+        return None
+    return _expr(m, text, "deictic", month=month_number(m.group("mon")), offset={"years": -1})
 
 
 def _build_month(m: re.Match, text: str) -> DateExpr | None:
-    if not (_is_month(m, "mon", text) and _is_month(m, "mon_end", text)):
+    if not (is_month(m, "mon", text) and is_month(m, "mon_end", text)):
         return None
-    month = _month_number(m.group("mon"))
-    month_end = _month_number(m.group("mon_end")) if m.group("mon_end") else None
-    part = _part_of(m.group("part"))
+    month = month_number(m.group("mon"))
+    month_end = month_number(m.group("mon_end")) if m.group("mon_end") else None
+    part = part_of(m.group("part"))
     year, offset, kind = _year_tail(m)
     prep = _prep(m)
     # A month name alone ("May", "March") is too often something else.
     if year is None and offset is None and part is None and prep is None and month_end is None:
         return None
-    if year is None and offset is None and _bare_abbreviation(m.group("mon")):
+    if year is None and offset is None and bare_abbreviation(m.group("mon")):
         return None
     if month_end is not None:
         connector = m.group("conn").strip()
@@ -387,14 +192,14 @@ def _build_month(m: re.Match, text: str) -> DateExpr | None:
 
 def _build_year(m: re.Match, text: str) -> DateExpr | None:
     prep = _prep(m)
-    part = _part_of(m.group("part"))
+    part = part_of(m.group("part"))
     # A bare number is a year only after a preposition, a part or "the year":
     # "in 2022", "mid-2023", but not "the 2022 law" (which dates nothing).
     if part is None and not m.group("the_year") and prep in (None, "for"):
         return None
     year = int(m.group("y"))
-    if part in ru_dates._RANGE_PARTS:
-        first, last = ru_dates._RANGE_PARTS[part]
+    if part in dates.RANGE_PARTS:
+        first, last = dates.RANGE_PARTS[part]
         return _expr(m, text, "range", year=year, month=first, year_end=year, month_end=last, part=part)
     return _expr(m, text, "absolute", year=year, part=part)
 
@@ -429,10 +234,10 @@ _SEASON_PREPOSITIONS = {"in", "during", "over", "since", "by", "until", "till", 
 
 
 def _build_season(m: re.Match, text: str) -> DateExpr | None:
-    season = _season_of(m.group("season"))
-    part = _part_of(m.group("part"))
+    season = season_of(m.group("season"))
+    part = part_of(m.group("part"))
     if m.group("srel"):
-        kind, step = _relation_of(m.group("srel"))
+        kind, step = relation_of(m.group("srel"))
         return _expr(m, text, kind, part=season, offset={"years": step})
     year, offset, kind = _year_tail(m)
     if year is None and offset is None:
@@ -445,16 +250,16 @@ def _build_season(m: re.Match, text: str) -> DateExpr | None:
 
 def _build_part_relative(m: re.Match, text: str) -> DateExpr | None:
     """"late last year", "early this month", "at the end of the year"."""
-    part = _part_of(m.group("part"))
+    part = part_of(m.group("part"))
     unit = "months" if m.group("unit").lower() == "month" else "years"
-    kind, step = _relation_of(m.group("rel")) if m.group("rel") else ("relative", 0)
+    kind, step = relation_of(m.group("rel")) if m.group("rel") else ("relative", 0)
     return _expr(m, text, kind, part=part, offset={unit: step})
 
 
 def _build_rel_unit(m: re.Match, text: str) -> DateExpr | None:
     """"last year", "this month", "earlier this month", "the next day", "that night"."""
     unit_word = m.group("unit").lower()
-    kind, step = _relation_of(m.group("rel"))
+    kind, step = relation_of(m.group("rel"))
     if unit_word == "year":
         unit = "years"
     elif unit_word == "month":
@@ -471,11 +276,11 @@ def _build_rel_unit(m: re.Match, text: str) -> DateExpr | None:
 def _build_count(m: re.Match, text: str) -> DateExpr | None:
     """"two days later", "a year later", "three years ago", "a week before the trial"."""
     unit_words = m.group("unit").lower()
-    unit, size = _unit_of(unit_words)
+    unit, size = unit_of(unit_words)
     number_word = m.groupdict().get("n")
     if number_word is not None and " " in unit_words:
         return None            # "two half a year later": the unit already counts
-    count = _number_of(number_word, unit_words)
+    count = number_of(number_word, unit_words)
     direction = " ".join(m.group("dir").lower().split())
     sign = -1 if direction.startswith(("earlier", "ago", "before")) else 1
     kind = "deictic" if direction == "ago" else "relative"
@@ -484,25 +289,25 @@ def _build_count(m: re.Match, text: str) -> DateExpr | None:
         return _expr(m, text, "deictic" if kind == "deictic" else "vague_relative", offset={unit: None})
     noun = m.groupdict().get("noun")
     if noun:
-        return _expr(m, text, "anchored", offset={unit: amount}, anchor_word=_event_lemma(noun))
+        return _expr(m, text, "anchored", offset={unit: amount}, anchor_word=event_lemma(noun))
     return _expr(m, text, kind, offset={unit: amount})
 
 
 def _build_ordinal_anchor(m: re.Match, text: str) -> DateExpr | None:
     """"on the seventh day of the mobilization", "in the third year of the war"."""
-    unit, size = _unit_of(m.group("unit"))
-    ordinal = _ordinal_of(m.group("ord"))
+    unit, size = unit_of(m.group("unit"))
+    ordinal = ordinal_of(m.group("ord"))
     if ordinal < 1:
         return None
     return _expr(m, text, "anchored", offset={unit: round((ordinal - 1) * size)}, ordinal=ordinal,
-                 anchor_word=_event_lemma(m.group("noun")))
+                 anchor_word=event_lemma(m.group("noun")))
 
 
 def _build_day_of_event(m: re.Match, text: str) -> DateExpr | None:
     """"on the day of his arrest": the event's own day."""
     # ordinal 1: with the event undated, fall back to nothing, as in ru_dates
     return _expr(m, text, "anchored", offset={"days": 0}, ordinal=1,
-                 anchor_word=_event_lemma(m.group("noun")))
+                 anchor_word=event_lemma(m.group("noun")))
 
 
 # Single words and set phrases; a preposition before them is read as usual
@@ -533,7 +338,7 @@ def _build_fixed(m: re.Match, text: str) -> DateExpr | None:
 def _build_weekday(m: re.Match, text: str) -> DateExpr | None:
     """"on Wednesday", "last Friday", "Wednesday night": the latest such day
     not after publication (news tells what happened)."""
-    offset = {"weekday": _WEEKDAYS[m.group("wd").lower()[:3]]}
+    offset = {"weekday": WEEKDAYS[m.group("wd").lower()[:3]]}
     if m.group("rel") and m.group("rel").lower() != "this":
         offset["strictly_before"] = True
     return _expr(m, text, "deictic", offset=offset)
@@ -547,92 +352,96 @@ class _Production:
     name: str
     core: str
     build: Builder
-    prefix: str = _PREP
+    prefix: str = PREP
 
 
 def _productions() -> list[_Production]:
     fixed = "|".join(f"(?P<phrase{i}>{regex})" for i, (regex, _, _) in enumerate(_FIXED_PHRASES))
-    day_range = rf"(?:\s*[-–—]\s*(?P<d_end>{_DAY}))?"
-    weekday_before = rf"(?:{_WEEKDAY},?\s+)?"
-    count = rf"(?:the\s+)?(?:(?P<n>{_NUMBER})\s+)?(?P<unit>{_UNIT})"
+    day_range = rf"(?:\s*[-–—]\s*(?P<d_end>{DAY}))?"
+    weekday_before = rf"(?:{WEEKDAY},?\s+)?"
+    count = rf"(?:the\s+)?(?:(?P<n>{NUMBER})\s+)?(?P<unit>{UNIT})"
     return [
         # year_range before numeric: on a tie the first production wins, and
         # "2011-12" is a span of years more often than December 2011
         _Production(
             "year_range",
-            rf"(?P<y>{_YEAR})(?P<conn>\s*[-–—]\s*|\s+(?:and|to|through|until|till|or)\s+)"
-            rf"(?P<y_end>{_YEAR}|\d\d(?![\d.,-]))",
+            rf"(?P<y>{YEAR})(?P<conn>\s*[-–—]\s*|\s+(?:and|to|through|until|till|or)\s+)"
+            rf"(?P<y_end>{YEAR}|\d\d(?![\d.,-]))",
             _build_year_range),
         _Production(
             "numeric",
-            rf"(?:(?P<iy>{_YEAR})-(?P<im>[01]\d)-(?P<id>[0-3]\d)(?![\d-])"
-            rf"|(?P<dd>[0-3]?\d)\.(?P<dm>[01]?\d)\.(?P<dy>{_YEAR})"
-            rf"|(?P<sa>[0-3]?\d)/(?P<sb>[0-3]?\d)/(?P<sy>{_YEAR}))(?![\d.]\d)",
+            rf"(?:(?P<iy>{YEAR})-(?P<im>[01]\d)-(?P<id>[0-3]\d)(?![\d-])"
+            rf"|(?P<dd>[0-3]?\d)\.(?P<dm>[01]?\d)\.(?P<dy>{YEAR})"
+            rf"|(?P<sa>[0-3]?\d)/(?P<sb>[0-3]?\d)/(?P<sy>{YEAR}))(?![\d.]\d)",
             _build_numeric),
         _Production(
             "month_day",
-            rf"{weekday_before}(?P<mon>{_MONTH})(?:\s+|(?<=\.))(?P<d>{_DAY}){day_range}{_YEAR_TAIL}",
+            rf"{weekday_before}(?P<mon>{MONTH})(?:\s+|(?<=\.))(?P<d>{DAY}){day_range}{YEAR_TAIL}",
             _build_day),
         _Production(
             "day_month",
-            rf"{weekday_before}(?:the\s+)?(?P<d>{_DAY}){day_range}\s+(?:of\s+)?(?P<mon>{_MONTH}){_YEAR_TAIL}",
+            rf"{weekday_before}(?:the\s+)?(?P<d>{DAY}){day_range}\s+(?:of\s+)?(?P<mon>{MONTH}){YEAR_TAIL}",
             _build_day),
         _Production(
             "month",
-            rf"(?P<part>{_PART})?(?P<mon>{_MONTH})"
-            rf"(?:(?P<conn>\s*[-–—]\s*|\s+(?:to|through|until|till|and|or)\s+)(?P<mon_end>{_MONTH}))?"
-            rf"{_YEAR_TAIL}",
+            rf"(?P<part>{PART})?(?P<mon>{MONTH})"
+            rf"(?:(?P<conn>\s*[-–—]\s*|\s+(?:to|through|until|till|and|or)\s+)(?P<mon_end>{MONTH}))?"
+            rf"{YEAR_TAIL}",
             _build_month),
         _Production(
+            "last_month",
+            rf"{LAST}\s+(?P<mon>{MONTH}){END}",
+            _build_last_month),
+        _Production(
             "that_month",
-            rf"(?:that|that\s+same|the\s+same)\s+(?P<mon>{_MONTH})",
+            rf"(?:that|that\s+same|the\s+same)\s+(?P<mon>{MONTH})",
             _build_that_month),
         _Production(
             "year",
-            rf"(?P<part>{_PART})?(?P<the_year>the\s+year\s+)?(?P<y>{_YEAR})(?!['’]?s{_END})",
+            rf"(?P<part>{PART})?(?P<the_year>the\s+year\s+)?(?P<y>{YEAR})(?!['’]?s{END})",
             _build_year),
         _Production(
             "decade",
-            rf"(?:the\s+)?(?P<y>(?:1[89]|20)\d0)['’]?s{_END}",
+            rf"(?:the\s+)?(?P<y>(?:1[89]|20)\d0)['’]?s{END}",
             _build_decade),
         _Production(
             "season",
-            rf"(?P<part>{_PART})?(?:(?P<srel>{_REL})\s+|the\s+)?(?P<season>spring|summer|autumn|fall|winter)"
-            rf"{_END}{_YEAR_TAIL}",
+            rf"(?P<part>{PART})?(?:(?P<srel>{REL})\s+|the\s+)?(?P<season>spring|summer|autumn|fall|winter)"
+            rf"{END}{YEAR_TAIL}",
             _build_season),
         _Production(
             "part_relative",
-            rf"(?P<part>{_PART})(?:(?P<rel>{_REL})\s+|the\s+)(?P<unit>year|month){_END}",
+            rf"(?P<part>{PART})(?:(?P<rel>{REL})\s+|the\s+)(?P<unit>year|month){END}",
             _build_part_relative),
         _Production(
             "rel_unit",
-            rf"(?:(?:earlier|later)\s+)?(?P<rel>{_REL})\s+"
-            rf"(?P<unit>year|month|week|weekend|day|morning|afternoon|evening|night){_END}",
+            rf"(?:(?:earlier|later)\s+)?(?P<rel>{REL})\s+"
+            rf"(?P<unit>year|month|week|weekend|day|morning|afternoon|evening|night){END}",
             _build_rel_unit),
         _Production(
             "count_postfix",
-            rf"{count}\s+(?P<dir>later|earlier|ago|afterwards?|(?:before|after)\s+(?:that|this){_END}"
-            rf"|(?:before|after|on){_PUNCT_AHEAD}){_END}",
+            rf"{count}\s+(?P<dir>later|earlier|ago|afterwards?|(?:before|after)\s+(?:that|this){END}"
+            rf"|(?:before|after|on){PUNCT_AHEAD}){END}",
             _build_count, prefix=""),
         _Production(
             "count_anchor",
-            rf"{count}\s+(?P<dir>after|before|into)\s+{_ANCHOR_NP}",
+            rf"{count}\s+(?P<dir>after|before|into)\s+{ANCHOR_NP}",
             _build_count, prefix=""),
         _Production(
             "ordinal_anchor",
-            rf"(?:the\s+)?(?P<ord>{_ORDINAL})\s+(?P<unit>day|week|month|year)\s+(?:of|into|since|after)\s+"
-            rf"{_ANCHOR_NP}",
+            rf"(?:the\s+)?(?P<ord>{ORDINAL})\s+(?P<unit>day|week|month|year)\s+(?:of|into|since|after)\s+"
+            rf"{ANCHOR_NP}",
             _build_ordinal_anchor),
         _Production(
             "day_of_event",
-            rf"the\s+day\s+of\s+{_ANCHOR_NP}",
+            rf"the\s+day\s+of\s+{ANCHOR_NP}",
             _build_day_of_event),
         _Production(
             "weekday",
-            rf"(?:(?P<rel>this\s+past|{_LAST}|this|past)\s+)?(?P<wd>{_WEEKDAY})"
-            rf"(?:\s+(?:morning|afternoon|evening|night){_END})?",
+            rf"(?:(?P<rel>this\s+past|{LAST}|this|past)\s+)?(?P<wd>{WEEKDAY})"
+            rf"(?:\s+(?:morning|afternoon|evening|night){END})?",
             _build_weekday),
-        _Production("fixed", rf"(?:{fixed}){_END}", _build_fixed),
+        _Production("fixed", rf"(?:{fixed}){END}", _build_fixed),
     ]
 
 
@@ -650,13 +459,13 @@ class _Grammar:
 def _grammar() -> _Grammar:
     # Matched on lower-cased text, as in ru_dates: the regex engine then
     # skips failing alternatives on their first letter.
-    productions = tuple((re.compile(_START + p.prefix + p.core), p.build) for p in _productions())
+    productions = tuple((re.compile(START + p.prefix + p.core), p.build) for p in _productions())
     # Named groups repeat across productions: the union drops the names.
     cores = "|".join(_GROUP_NAME.sub("(?:", p.core) for p in _productions())
     return _Grammar(
         productions,
-        re.compile(f"{_START}(?:{cores})"),
-        re.compile(rf"{_START}(?:{_PREP_WORDS})\s+\Z"),
+        re.compile(f"{START}(?:{cores})"),
+        re.compile(rf"{START}(?:{PREP_WORDS})\s+\Z"),
     )
 
 
@@ -669,7 +478,7 @@ _PREPOSITION_REACH = 24   # "not earlier than ", "starting from ": the longest p
 def find_dates(text: str) -> list[DateExpr]:
     """The date expressions of `text`, in text order, non-overlapping, longest first."""
     grammar = _grammar()
-    lowered = ru_dates._lower_same_length(text)
+    lowered = dates.lower_same_length(text)
     found: list[DateExpr] = []
     position = 0
     while True:
@@ -708,40 +517,40 @@ def _longest_at(grammar: _Grammar, lowered: str, text: str, start: int) -> DateE
 
 
 # --------------------------------------------------------------------------
-# Resolving: ru_dates' machinery, after two English-side rules
+# Resolving: dates' machinery, after two English-side rules
 
 def resolve(expr: DateExpr, tl: Timeline) -> str | None:
     """ISO 8601 of `expr` at the precision the text supports, or None.
 
-    As ru_dates.resolve (which does the work): moves the narrative reference
+    As dates.resolve (which does the work): moves the narrative reference
     (tl.last) to the date resolved, except for vague expressions ("later"),
     and leaves the date in expr.value.
     """
     resolvable = _resolvable(expr, tl)
-    iso = ru_dates.resolve(resolvable, tl)
+    iso = dates.resolve(resolvable, tl)
     if resolvable is not expr:
         expr.value = resolvable.value
     return iso
 
 
 def _resolvable(expr: DateExpr, tl: Timeline) -> DateExpr:
-    """`expr`, or a copy that ru_dates resolves as English means it:
+    """`expr`, or a copy that dates resolves as English means it:
 
     - a season with this/last/next/that ("last spring") is the season's
       occurrence counted in seasons from the reference month, not in years
-      (ru_dates gives year - 1 for "прошлой весной" even in October);
+      (dates gives year - 1 for "прошлой весной" even in October);
     - a year-less date after "for", "by", "until"... takes the occurrence
-      nearest to the frame (ru_dates does so for its own prepositions only).
+      nearest to the frame (dates does so for Russian prepositions only).
     """
     if expr.part in _SEASON_FIRST_MONTH and expr.kind in ("deictic", "relative") and expr.offset:
-        reference = ru_dates._frame_reference(tl) if expr.kind == "deictic" \
-            else tl.last or ru_dates._frame_reference(tl)
+        reference = dates.frame_reference(tl) if expr.kind == "deictic" \
+            else tl.last or dates.frame_reference(tl)
         if reference is not None and reference[1] is not None:
             year = _season_year(expr.part, reference, expr.offset["years"])
             return replace(expr, kind="absolute", year=year, offset=None)
     if expr.kind == "absolute" and expr.year is None and expr.month is not None \
             and expr.preposition in _FORWARD_PREPOSITIONS:
-        year = ru_dates._year_nearest_frame(expr.month, tl)
+        year = dates.year_nearest_frame(expr.month, tl)
         if year is not None:
             return replace(expr, year=year)
     return expr
@@ -774,15 +583,15 @@ def _season_year(season: str, reference: YMD, step: int) -> int:
 def infer_frame(text: str, published=None, exprs: list[DateExpr] | None = None) -> Timeline:
     """The time frame of a document: its publication date when known; else
     the latest explicit year of the text and the latest month mentioned once
-    that year is established (ru_dates.infer_frame, given English
+    that year is established (dates.infer_frame, given English
     expressions), and the day of a wire-style dateline ("YEREVAN, Feb. 5 —")
     when the text has one. `exprs` (find_dates(text)) saves a second scan."""
     if exprs is None:
-        if ru_dates._parse_published(published)[1] is not None:
-            return ru_dates.infer_frame(text, published, [])
+        if dates.parse_published(published)[1] is not None:
+            return dates.infer_frame(published, [])
         exprs = find_dates(text)
     not_targets = [e for e in exprs if e.preposition not in _TARGET_PREPOSITIONS]
-    tl = ru_dates.infer_frame(text, published, not_targets)
+    tl = dates.infer_frame(published, not_targets)
     if tl.inferred:
         dateline = _dateline(text, exprs)
         if dateline is not None:
@@ -838,7 +647,7 @@ def note_anchor(sentence: str, tl: Timeline, exprs: list[DateExpr], sentence_sta
     date expressions of the sentence, `sentence_start` the sentence's offset
     when their offsets are into the whole document; it may be called before
     or after they are resolved; a noun takes the nearest date within
-    ru_dates._ANCHOR_REACH characters; society-wide events keep their first
+    dates.ANCHOR_REACH characters; society-wide events keep their first
     dating unless a later one is more precise in the same year; steps of a
     case take the latest.
     """
@@ -847,16 +656,16 @@ def note_anchor(sentence: str, tl: Timeline, exprs: list[DateExpr], sentence_sta
     if not dated:
         return
     spans = [(e.start - sentence_start, e.end - sentence_start) for e in exprs]
-    for noun in _event_noun_regex().finditer(sentence):
+    for noun in event_noun_regex().finditer(sentence):
         if any(start < noun.end() and noun.start() < end for start, end in spans):
             continue              # the noun of "the seventh day of the mobilization" dates nothing
-        gap, value = min((ru_dates._gap(noun.span(), e, sentence_start), value) for e, value in dated)
-        if gap > ru_dates._ANCHOR_REACH:
+        gap, value = min((dates.gap(noun.span(), e, sentence_start), value) for e, value in dated)
+        if gap > dates.ANCHOR_REACH:
             continue
-        lemma = _event_lemma(noun.group())
+        lemma = event_lemma(noun.group())
         known = tl.anchors.get(lemma)
-        if lemma in _CASE_NOUNS or known is None \
-                or (known[0] == value[0] and ru_dates._precision(value) > ru_dates._precision(known)):
+        if lemma in CASE_NOUNS or known is None \
+                or (known[0] == value[0] and dates.precision(value) > dates.precision(known)):
             tl.anchors[lemma] = value
 
 
@@ -868,6 +677,6 @@ def _sentence_values(tl: Timeline, exprs: list[DateExpr]) -> list[tuple[DateExpr
     scratch = replace(tl, anchors=dict(tl.anchors))
     values = []
     for e in exprs:
-        span = ru_dates._resolve_and_advance(_resolvable(e, scratch), scratch)
+        span = dates.resolve_and_advance(_resolvable(e, scratch), scratch)
         values.append((e, span[0] if span else None))
     return values

@@ -32,7 +32,7 @@ PERSON_NOUNS = frozenset({"citizen", "citizens", "national", "nationals", "activ
                           "passport", "descent", "origin", "people", "critic", "critics", "writer", "artist"})
 BIO_WORDS = frozenset({"born", "native", "citizen", "citizens", "national", "nationals", "resident",
                        "residents", "lived", "lives", "living", "grew", "studied", "worked", "works",
-                       "hometown", "home", "raised", "served", "deserted", "moved", "relocated"})
+                       "hometown", "home", "raised", "served", "deserted"})
 _WHERE_PREPS = {"in", "at", "inside", "near", "outside", "within", "on"}
 _TO_PREPS = {"to", "into", "towards", "toward"}
 _FROM_PREPS = {"from"}
@@ -119,6 +119,9 @@ def _after_role(toks, i: int, j: int) -> tuple[str, str | None] | None:
         role, _ = _phrase_role(toks, i)
         return role, toks[n].low
     if w in ACTOR_NOUNS or toks[n - 1].low in ACTOR_NOUNS:
+        p = _prev(toks, i)
+        if p > 0 and toks[p].low == "of" and toks[_prev(toks, p)].low in REQUEST_NOUNS:
+            return REQUESTER, None    # "at the request of the Tajik authorities"
         role, _ = _phrase_role(toks, i)
         if role in (WHERE, FROM, TO):
             return role, w
@@ -152,7 +155,7 @@ def sentence_places(sent, matches) -> list[PlaceRef]:
             role = ASIDE
         else:
             role, detail = _phrase_role(toks, i)
-        if role in (WHERE, FROM, TO) and _biography(toks, i):
+        if role in (WHERE, FROM) and _biography(toks, i):
             role = ASIDE
         refs.append(PlaceRef(i=i, j=j, name=m.name, country=m.country, kind=m.kind, role=role,
                              detail=detail))

@@ -13,19 +13,20 @@ from ..model import EventMention
 def share_within_document(events: list[EventMention]) -> list[EventMention]:
     """Fill a missing charge, term or country from another mention of the
     same person and type in the same document (the first one that gives it)."""
-    known: dict[tuple[str, str], dict] = {}
+    by_act: dict[tuple[str, str], list[EventMention]] = {}
     for e in events:
-        slot = known.setdefault((e.person, e.type), {})
-        for name in ("charge", "term_years", "country"):
-            value = getattr(e, name)
-            if value is not None and name not in slot:
-                slot[name] = (value, e.place) if name == "country" else value
-    for e in events:
-        slot = known[(e.person, e.type)]
-        if e.charge is None and "charge" in slot:
-            e.charge = slot["charge"]
-        if e.term_years is None and "term_years" in slot:
-            e.term_years = slot["term_years"]
-        if e.country is None and "country" in slot:
-            e.country, e.place = slot["country"]
+        by_act.setdefault((e.person, e.type), []).append(e)
+    for mentions in by_act.values():
+        for e in mentions:
+            # Only from a mention of the same act: not another country's case
+            # ("обвинение в Алматы" does not lend its charge to Moscow's).
+            donors = [d for d in mentions if d is not e and (not e.country or not d.country or d.country == e.country)]
+            if e.charge is None:
+                e.charge = next((d.charge for d in donors if d.charge), None)
+            if e.term_years is None:
+                e.term_years = next((d.term_years for d in donors if d.term_years is not None), None)
+            if e.country is None:
+                donor = next((d for d in donors if d.country), None)
+                if donor is not None:
+                    e.country, e.place = donor.country, donor.place
     return events

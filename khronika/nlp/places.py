@@ -61,9 +61,12 @@ class Setting:
     country_name: callable                       # ISO code -> display name in the document's language
     person: dict[str, PlaceRef] = field(default_factory=dict)   # where each person is (last act, or sent to)
     moved: dict[str, PlaceRef] = field(default_factory=dict)    # ... as this sentence leaves them
+    taken: dict[str, PlaceRef] = field(default_factory=dict)    # ... where this sentence took them
     last: PlaceRef | None = None                 # the last place named as a location or destination ("там")
     home: str | None = None                      # the state that prosecutes the people of this text
     host: str | None = None                      # the one country the text's acts happen in, if one
+    since: dict[str, str] = field(default_factory=dict)    # the date each person's place was set at
+    recent: PlaceRef | None = None               # the one location the last sentence named ("— В аэропорту Ташкента.")
 
     def display(self, ref: PlaceRef | None, country: str | None) -> str | None:
         """"Алматы, Казахстан"; "аэропорт Астана, Казахстан"; "Казахстан"."""
@@ -91,7 +94,16 @@ def document_setting(refs_by_sentence: list[list[PlaceRef]], country_name, home_
     as any other."""
     requesters = Counter(r.country for refs in refs_by_sentence for r in refs
                          if r.role == REQUESTER and r.country)
-    home = requesters.most_common(1)[0][0] if requesters else home_hint
+    # The exiles' own state, when the text names it as one that asks, is the
+    # home; a "requester" that the text also sends the request to ("отправила
+    # запрос Грузии", a dative read as a genitive) is the requested state.
+    addressed = {r.country for refs in refs_by_sentence for r in refs if r.role in (TO, WHERE)}
+    if home_hint and home_hint in requesters:
+        home = home_hint
+    else:
+        ranked = [c for c, _ in requesters.most_common() if c not in addressed] or [
+            c for c, _ in requesters.most_common()]
+        home = ranked[0] if ranked and not home_hint else home_hint or (ranked[0] if ranked else None)
     hosts = Counter(r.country for refs in refs_by_sentence for r in refs
                     if r.role in (WHERE, ACTOR) and r.country and r.country != home)
     host = None
@@ -100,6 +112,17 @@ def document_setting(refs_by_sentence: list[list[PlaceRef]], country_name, home_
         if len(ranked) == 1 or ranked[0][1] >= 2 * ranked[1][1]:
             host = ranked[0][0]
     return Setting(country_name=country_name, home=home, host=host)
+
+
+def _earlier(date: str | None, than: str | None) -> bool:
+    """Is `date` wholly before `than` (at the coarser of their precisions)? A
+    flashback ("— 11 сентября меня задержали в Ташкенте") is not where the
+    story has since taken the person."""
+    if not date or not than:
+        return False
+    a, b = date.split("/")[-1], than.split("/")[0]
+    n = min(len(a), len(b))
+    return a[:n] < b[:n]
 
 
 def _country_ref(country: str) -> PlaceRef:
@@ -115,7 +138,7 @@ def _nearest(refs: list[PlaceRef], k: int) -> PlaceRef | None:
 
 def locate(etype: str, k: int, clause: tuple[int, int], refs: list[PlaceRef], persons: tuple[str, ...],
            setting: Setting, *, there: PlaceRef | None = None, homeland: bool = False,
-           next_trigger: int | None = None) -> Located:
+           next_trigger: int | None = None, date: str | None = None) -> Located:
     """The place, country and destination of one event whose trigger is token `k`.
 
     `clause` is the trigger's clause (token range); `refs` every place of the
@@ -129,7 +152,11 @@ def locate(etype: str, k: int, clause: tuple[int, int], refs: list[PlaceRef], pe
     own = [r for r in refs if lo <= r.i < hi and (r.country or r.kind == "site")]
     by_role = {role: [r for r in own if r.role == role] for role in (WHERE, TO, FROM, ACTOR, REQUESTER)}
     moved = next((setting.moved[p] for p in persons if p in setting.moved), None)
-    person_at = moved or next((setting.person[p] for p in persons if p in setting.person), None)
+    taken = next((setting.taken[p] for p in persons if p in setting.taken), None)
+    person_at = moved or next((setting.person[p] for p in persons if p in setting.person
+                               and not _earlier(date, setting.since.get(p))), None)
+    if person_at is None and setting.recent is not None and etype in HOST_TYPES:
+        person_at = setting.recent            # the scene the last sentence set
     out = Located()
 
     if etype in REMOVAL_TYPES:
@@ -140,12 +167,20 @@ def locate(etype: str, k: int, clause: tuple[int, int], refs: list[PlaceRef], pe
             out.destination = setting.home
         elif etype in ("handed_over", "extradited") and by_role[REQUESTER]:
             out.destination = by_role[REQUESTER][0].country
+        if etype == "handed_over" and setting.home and (
+                out.destination is None or person_at is not None and out.destination == person_at.country):
+            # Handed to the home state's agents where they stand ("доставлен в Приозерск",
+            # a Russian base in Kazakhstan): the person went into the home state's hands.
+            out.destination = setting.home
         origin = _nearest([r for r in by_role[FROM] + by_role[WHERE] if r.country], k)
         if origin is not None and origin.country != out.destination and (to is None or origin.i < to.i):
             out.country, out.place = origin.country, setting.display(origin, origin.country)
         elif etype != "fled":
             actor = next((r for r in by_role[ACTOR] if r.country and r.country != out.destination), None)
-            country = actor.country if actor else person_at.country if person_at else None
+            # Where the person is, unless that is already home (a removal told
+            # again after the story brought them back: "его депортировали").
+            at = person_at.country if person_at and person_at.country != setting.home else None
+            country = actor.country if actor else at
             if country and country != out.destination:
                 out.country = country
                 out.place = setting.display(None, country)
@@ -153,13 +188,16 @@ def locate(etype: str, k: int, clause: tuple[int, int], refs: list[PlaceRef], pe
         # place named right after it ("на российскую военную базу в Приозерске").
         arrived = None
         if to is not None:
-            after = [r for r in own if r.role == WHERE and r.country and r.i >= to.j and r.i <= to.j + 2]
+            after = [r for r in own if r.role == WHERE and r.country and to.j <= r.i <= to.j + 4]
             arrived = after[0] if after else to
         elif out.destination:
             arrived = _country_ref(out.destination)
         if arrived is not None:
             for p in persons:
                 setting.moved[p] = arrived
+                setting.taken[p] = arrived
+                if date:
+                    setting.since[p] = date
             if arrived.kind != "adjective":
                 setting.last = arrived
         return out
@@ -199,14 +237,20 @@ def locate(etype: str, k: int, clause: tuple[int, int], refs: list[PlaceRef], pe
         site, pick = pick, None                  # "на границе": which one, the setting says
     country = pick.country if pick else None
     if country is None and etype in PROSECUTION_TYPES:
-        if moved is not None:
-            country = moved.country              # "доставлен в Приозерск ... и ему предъявили обвинение"
-            pick = moved if moved.kind != "adjective" else None
+        if taken is not None:
+            country = taken.country              # "доставлен в Приозерск ... и ему предъявили обвинение"
+            pick = taken if taken.kind != "adjective" else None
         else:
             requester = by_role[REQUESTER] or [r for r in refs if r.role == REQUESTER and r.country]
             country = requester[0].country if requester else None
             if country is None and etype != "sentenced":
                 country = setting.home
+    if country is None and etype in HOST_TYPES and person_at is None:
+        # "осели в Бишкеке, однако ... были арестованы двое": the one location
+        # the sentence names elsewhere.
+        elsewhere = {r.country for r in refs if r.role == WHERE and r.country and r.kind != "adjective"}
+        if len(elsewhere) == 1:
+            country = elsewhere.pop()
     if country is None and etype in HOST_TYPES:
         if person_at is not None:
             country = person_at.country
@@ -221,25 +265,39 @@ def locate(etype: str, k: int, clause: tuple[int, int], refs: list[PlaceRef], pe
         here = pick if pick is not None and pick.kind not in ("adjective",) else _country_ref(country)
         for p in persons:
             setting.moved[p] = here
+            if date:
+                setting.since[p] = date
     if pick is not None and pick.role == WHERE and pick.kind != "adjective":
         setting.last = pick
     return out
 
 
-def note_sentence(refs: list[PlaceRef], persons: set[str], setting: Setting) -> None:
+def requester_in(refs: list[PlaceRef], clause: tuple[int, int]) -> str | None:
+    """The state a detention was made for ("задержан по запросу Таджикистана",
+    "detained at Russia's request"): a request for extradition the text implies."""
+    lo, hi = clause
+    return next((r.country for r in refs if r.role == REQUESTER and r.country and lo <= r.i < hi), None)
+
+
+def note_sentence(refs: list[PlaceRef], persons: set[str], setting: Setting, scene: bool = False) -> None:
     """After a sentence: where its people now are, and what "там" points to.
 
     A sentence with no event still moves the story ("а затем отправился в
     Турцию", "не смог найти приют в Казахстане: Михаил Жилин"): the last
     destination it names is where its people went; a location it names is
-    where they are, for those the text has not placed yet."""
+    where they are, for those the text has not placed yet. `scene`: the
+    sentence only sets a scene (no verb of its own: "— 11 сентября, прямо в
+    аэропорту Ташкента."), and the next act with no place happens there."""
     moved = setting.moved
     setting.person.update(moved)
     setting.moved = {}
+    setting.taken = {}
     named = [r for r in refs if r.country and r.kind != "adjective"]
     for r in named:
         if r.role in (WHERE, TO):
             setting.last = r
+    wheres = [r for r in named if r.role == WHERE]
+    setting.recent = wheres[0] if scene and len({r.country for r in wheres}) == 1 else None
     destinations = [r for r in named if r.role == TO]
     locations = {r.country for r in named if r.role == WHERE}
     for p in persons:

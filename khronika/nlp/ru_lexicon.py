@@ -190,7 +190,7 @@ PHRASE_TRIGGERS = [
 ]
 
 # A refusal of a request whose topic the text names nearby ("Через полгода
-# миграционная служба ей отказала"): see ru._request_topic.
+# миграционная служба ей отказала"): see ru_events.request_topic.
 VERB_TRIGGERS["отказать"] = ("request_denied", "dat", 0.6)
 
 # Nouns after which an event noun names a procedure, not an event: "на время

@@ -277,6 +277,21 @@ def _analyse(tokens: tuple, case_hint: frozenset | None, gender_hint: str | None
     if not names:
         return None
     slots: list[tuple[str, tuple[Reading, ...]]] = []
+    if len(names) == 1 and initials and tokens.index(initials[0]) > tokens.index(names[0]) \
+            and not any("Surn" in p.tag for p in parses(names[0])):
+        # "Низомиддин К.", "Фахриддин Х.": a first name and the initial of a
+        # surname withheld, as rights groups write about people at risk.
+        readings = first_name_readings(names[0]) or (Reading(_cap(names[0]), gender_hint or "m", _ALL, 0.1,
+                                                             fold(names[0])),)
+        initial = initials[0].rstrip(".") + "."
+        alternatives = {}
+        for r in sorted(readings, key=lambda r: (bool(case_hint and r.cases & case_hint), r.score)):
+            alternatives[r.gender] = (r.nominative, None, initial, r.cases, r.score,
+                                      fold(f"{r.nominative} {initial}"))
+        gender = gender_hint if gender_hint in alternatives else max(
+            alternatives, key=lambda g: alternatives[g][4])
+        first, _, surname, cases, score, key = alternatives[gender]
+        return NameAnalysis(first, None, surname, key, gender, cases, score, alternatives)
     if len(names) == 1:
         only = names[0]
         if initials or not _only_first_name(only):

@@ -99,6 +99,8 @@ def _genitive_role(toks, h: int, motion: bool, depth: int) -> tuple[str, str | N
         return role, head.lemma
     if head.lemma in ACTOR_NOUNS:
         role, _ = _role_of_phrase(toks, start, motion, depth + 1)
+        if role == REQUESTER:         # "по запросу властей Таджикистана"
+            return REQUESTER, None
         if role == TO:                # handed to its authorities, appealed to its court
             return TO, head.lemma
         if role in (WHERE, FROM):     # "в суде Алматы", "в полицию Бишкека"
@@ -120,6 +122,8 @@ def _adjective_role(toks, i: int, motion: bool) -> tuple[str, str | None]:
         role, _ = _role_of_phrase(toks, i, motion)
         return role, noun.lemma
     if noun.lemma in ACTOR_NOUNS:
+        if i > 0 and toks[i - 1].lemma in REQUEST_NOUNS:
+            return REQUESTER, None    # "по запросу таджикских властей"
         if _case(noun) == "Dat" or (i > 0 and toks[i - 1].lemma in ("к",)):
             return TO, None
         role, _ = _role_of_phrase(toks, i, motion)
