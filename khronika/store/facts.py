@@ -154,8 +154,37 @@ def group_facts(rows: Iterable[Mapping[str, Any]]) -> list[Fact]:
     for mention_rows in by_person_type.values():
         for group in _group_one_person_type(mention_rows):
             facts.append(_fact_from(group))
-    facts.sort(key=_timeline_key)
+    after = _narrative_floor(facts)
+    facts.sort(key=lambda fact: _timeline_key(fact, after.get(id(fact))))
     return facts
+
+
+def _narrative_floor(facts: list[Fact]) -> dict[int, dt.date]:
+    """A coarse date ("2024") sorts after the finer ones inside it that its own
+    document told before it: "в апреле 2024 года его задержали ... Позже его
+    перевели в Россию" puts the transfer after April, not on January 1st."""
+    by_document: dict[tuple[str, str], list[tuple[int, DateInterval]]] = {}
+    for fact in facts:
+        interval = date_interval(fact.date)
+        if interval is None:
+            continue
+        for source in fact.sources:
+            if source.start is not None:
+                by_document.setdefault((fact.person_id, source.document_id), []).append(
+                    (source.start, interval))
+    floors: dict[int, dt.date] = {}
+    for fact in facts:
+        interval = date_interval(fact.date)
+        if interval is None or interval.days < 32:
+            continue
+        for source in fact.sources:
+            if source.start is None:
+                continue
+            earlier = [other.first for start, other in by_document.get((fact.person_id, source.document_id), ())
+                       if start < source.start and other.days < interval.days and interval.contains(other)]
+            if earlier:
+                floors[id(fact)] = max(floors.get(id(fact), interval.first), max(earlier))
+    return floors
 
 
 def _group_one_person_type(mention_rows: list[Any]) -> list[list[Any]]:
@@ -168,7 +197,8 @@ def _group_one_person_type(mention_rows: list[Any]) -> list[list[Any]]:
     groups: list[list[tuple[DateInterval, Any]]] = []
     for interval, row in dated:
         fitting = [g for g in groups
-                   if all(interval.contains(other) or other.contains(interval) for other, _ in g)]
+                   if all((interval.contains(other) or other.contains(interval)) and _same_act(row, r)
+                          for other, r in g)]
         if len(fitting) == 1:
             fitting[0].append((interval, row))
         else:
@@ -176,11 +206,32 @@ def _group_one_person_type(mention_rows: list[Any]) -> list[list[Any]]:
 
     grouped = [[row for _, row in group] for group in groups]
     if undated:
-        if len(grouped) == 1:
+        if len(grouped) == 1 and all(_same_act(u, r) for u in undated for r in grouped[0]):
             grouped[0].extend(undated)
         else:
             grouped.append(undated)
     return grouped
+
+
+def _same_act(a: Any, b: Any) -> bool:
+    """Two mentions in one text that name different countries, or different
+    charges, are different acts even in the same month: Almaty's administrative
+    charge and Moscow's treason case against the same man are two lines.
+    (Across texts a disagreement is more often one report's error: the
+    fact keeps the most common value.)"""
+    if _get(a, "document_id") != _get(b, "document_id"):
+        return True
+    ca, cb = _get(a, "country"), _get(b, "country")
+    if ca and cb and ca != cb:
+        return False
+    ga, gb = _get(a, "charge"), _get(b, "charge")
+    if ga and gb and not (_stems(ga) & _stems(gb)):
+        return False
+    return True
+
+
+def _stems(text: str) -> set[str]:
+    return {w[:5] for w in text.lower().replace("ё", "е").split() if len(w) >= 4}
 
 
 def _most_common(values: Iterable[Any]) -> Any:
@@ -246,9 +297,10 @@ def _source_order(row: Any) -> tuple:
             _get(row, "document_id") or "", _get(row, "span_start") or 0)
 
 
-def _timeline_key(fact: Fact) -> tuple:
+def _timeline_key(fact: Fact, floor: dt.date | None = None) -> tuple:
     interval = date_interval(fact.date)
     type_rank = _TYPE_ORDER.get(fact.type, len(_TYPE_ORDER))
     if interval is None:
-        return (1, dt.date.max, type_rank, dt.date.max, fact.person_id or "")
-    return (0, interval.first, type_rank, interval.last, fact.person_id or "")
+        return (1, dt.date.max, 0, type_rank, dt.date.max, fact.person_id or "")
+    # A coarse fact placed by its narrative sorts just after the facts it follows.
+    return (0, floor or interval.first, 1 if floor else 0, type_rank, interval.last, fact.person_id or "")
