@@ -86,7 +86,7 @@ def _locate(sent: Sent, tr: Trigger, etype: str, place_refs: list, patients, set
     homeland = any(t.low in en_places.HOMELAND_WORDS for t in toks[tr.i:hi])
     following = [n for n in trigger_starts if n > tr.last]
     return places.locate(etype, tr.i, (lo, hi), refs, tuple(patients), setting, there=there, homeland=homeland,
-                         next_trigger=following[0] if following else None, date=date)
+                         next_trigger=following[0] if following else None, date=date, last=tr.last)
 
 
 def _event_date(sent: Sent, tr: Trigger, dated: list[tuple[int, str, str]]):

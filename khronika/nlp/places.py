@@ -25,6 +25,9 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 WHERE, TO, FROM, ACTOR, REQUESTER, ASIDE = "where", "to", "from", "actor", "requester", "aside"
+# Where someone lives ("живёт в Бишкеке", "based in Istanbul"): not the place
+# of an act in its own sentence, but where the story finds the person.
+RESIDES = "resides"
 
 # Acts that happen where the person is held or heard: the host country.
 HOST_TYPES = frozenset({"detained", "arrested", "extradition_approved", "extradition_denied",
@@ -138,7 +141,7 @@ def _nearest(refs: list[PlaceRef], k: int) -> PlaceRef | None:
 
 def locate(etype: str, k: int, clause: tuple[int, int], refs: list[PlaceRef], persons: tuple[str, ...],
            setting: Setting, *, there: PlaceRef | None = None, homeland: bool = False,
-           next_trigger: int | None = None, date: str | None = None) -> Located:
+           next_trigger: int | None = None, date: str | None = None, last: int | None = None) -> Located:
     """The place, country and destination of one event whose trigger is token `k`.
 
     `clause` is the trigger's clause (token range); `refs` every place of the
@@ -219,12 +222,13 @@ def locate(etype: str, k: int, clause: tuple[int, int], refs: list[PlaceRef], pe
         # A place after the trigger usually belongs to the crime ("обвиняемого в
         # дезертирстве из части в Южной Осетии"), not to the court: only one
         # right after it counts ("осуждён в Москве").
-        wheres = [r for r in by_role[WHERE] if r.i <= k or r.i <= k + 3]
+        wheres = [r for r in by_role[WHERE] if r.i <= (last if last is not None else k) + 3]
     else:
         wheres = by_role[WHERE]
     pick = _nearest(wheres, k)
-    if pick is None and etype == "appeal_filed":
-        pick = _nearest([r for r in by_role[TO] if r.country], k)   # "подали апелляцию в Верховный суд Казахстана"
+    if pick is None and etype in ("appeal_filed", "entry_refused"):
+        # "подали апелляцию в Верховный суд Казахстана", "в Грузию не впустили": where to is where
+        pick = _nearest([r for r in by_role[TO] if r.country], k)
     if pick is None:
         actors = [r for r in by_role[ACTOR] if r.country]
         if etype in HOST_TYPES and len({r.country for r in actors}) > 1:
@@ -235,6 +239,9 @@ def locate(etype: str, k: int, clause: tuple[int, int], refs: list[PlaceRef], pe
     site = None
     if pick is not None and pick.country is None:
         site, pick = pick, None                  # "на границе": which one, the setting says
+        named = [r for r in wheres if r.country and r.kind != "adjective"]
+        if named:
+            pick = named[0]                      # "В Москве ... задержали прямо в аэропорту"
     country = pick.country if pick else None
     if country is None and etype in PROSECUTION_TYPES:
         if taken is not None:
@@ -248,7 +255,7 @@ def locate(etype: str, k: int, clause: tuple[int, int], refs: list[PlaceRef], pe
     if country is None and etype in HOST_TYPES and person_at is None:
         # "осели в Бишкеке, однако ... были арестованы двое": the one location
         # the sentence names elsewhere.
-        elsewhere = {r.country for r in refs if r.role == WHERE and r.country and r.kind != "adjective"}
+        elsewhere = {r.country for r in refs if r.role in (WHERE, RESIDES) and r.country and r.kind != "adjective"}
         if len(elsewhere) == 1:
             country = elsewhere.pop()
     if country is None and etype in HOST_TYPES:
@@ -261,6 +268,8 @@ def locate(etype: str, k: int, clause: tuple[int, int], refs: list[PlaceRef], pe
     out.country = country
     shown = site or (pick if pick is not None and pick.country == country else None)
     out.place = setting.display(shown, country)
+    if site is not None and pick is not None and pick.country == country and pick.kind not in ("country",):
+        out.place = f"{site.name}, {setting.display(pick, country)}"    # "аэропорт, Москва, Россия"
     if country and etype in HOST_TYPES:
         here = pick if pick is not None and pick.kind not in ("adjective",) else _country_ref(country)
         for p in persons:
@@ -299,7 +308,7 @@ def note_sentence(refs: list[PlaceRef], persons: set[str], setting: Setting, sce
     wheres = [r for r in named if r.role == WHERE]
     setting.recent = wheres[0] if scene and len({r.country for r in wheres}) == 1 else None
     destinations = [r for r in named if r.role == TO]
-    locations = {r.country for r in named if r.role == WHERE}
+    locations = {r.country for r in named if r.role in (WHERE, RESIDES)}
     for p in persons:
         if p in moved:
             # "сбежал в Казахстан, а затем отправился в Турцию": a later destination wins.
@@ -308,4 +317,4 @@ def note_sentence(refs: list[PlaceRef], persons: set[str], setting: Setting, sce
         elif destinations:
             setting.person[p] = destinations[-1]
         elif len(locations) == 1 and p not in setting.person:
-            setting.person[p] = next(r for r in named if r.role == WHERE)
+            setting.person[p] = next(r for r in named if r.role in (WHERE, RESIDES))

@@ -50,6 +50,7 @@ from .ru_events import (
     locate,
     place_refs_of,
     request_topic,
+    subject_dropped,
     topic,
     topic_event,
 )
@@ -66,6 +67,9 @@ from .ru_persons import (
 )
 from .ru_roles import blocked_ids, describe, title_role
 from .ru_tokens import clause_bounds, models, sentences
+
+# "по обвинению в ...", "по подозрению в ...": the charge behind a search or an arrest.
+_ACCUSED = re.compile(r"\bпо\s+(?:обвинени|подозрени)[юяи]\s+в", re.IGNORECASE)
 
 __all__ = ["extract", "models"]      # models: nlp.warm_up loads them through this module
 
@@ -168,6 +172,8 @@ def extract(document: Document) -> DocumentExtraction:
             if patients and counsel and set(patients) <= counsel and tr.type in ON_BEHALF:
                 # "— Мы подали апелляцию, — говорит адвокат": for the client.
                 patients = topic(sents, sent, people_in, wider=True)
+            if not patients and subject_dropped(sent, tr):
+                patients, fit = topic(sents, sent, people_in), 0.7
             if not patients and topic_event(sent, tr):
                 # "В конце марта Генпрокуратура одобрила экстрадицию": no one is
                 # named, the case is the one the last sentences were about.
@@ -184,6 +190,9 @@ def extract(document: Document) -> DocumentExtraction:
                                           extradition_story)
             elif etype == "fled":
                 etype = classify_flight(sent, tr, any(p in custody for p in patients))
+                if etype == "fled" and sent.toks[tr.i].lemma == "покинуть" \
+                        and all(ordered.get(p) == "deported" for p in patients):
+                    etype = "deported"     # leaving the country after an expulsion order carries it out
             elif etype in ("asylum", "request_denied", "request_granted"):
                 etype = request_topic(sents, sent, tr)
             if etype is None:
@@ -221,6 +230,16 @@ def extract(document: Document) -> DocumentExtraction:
                     destination=where.destination, charge=charge,
                     term_years=term, confidence=round(min(0.95, tr.confidence * fit), 2),
                     start=sent.start, end=sent.end, trigger=tr.words))
+            if charge and etype in ("wanted", "detained", "arrested", "extradition_requested") \
+                    and _ACCUSED.search(sent.text, sent.toks[tr.last].end - sent.start):
+                # "объявлен в розыск по обвинению в дезертирстве": a charge is a fact of its own.
+                accused = locate(sent, tr, "charged", place_refs, patients, setting, [], date)
+                for person in patients:
+                    events.append(EventMention(
+                        person=person, type="charged", evidence=sent.text, document=document.id,
+                        date=date, date_text=date_text, place=accused.place, country=accused.country,
+                        charge=charge, confidence=round(min(0.9, tr.confidence * fit * 0.85), 2),
+                        start=sent.start, end=sent.end, trigger=f"{tr.words} (по обвинению)"))
             if etype in ("detained", "arrested") and places.requester_in(place_refs[sent.index],
                                                                          clause_bounds(sent.toks, tr.i)):
                 # "задержан в Дубае по запросу таджикских властей": the request is a fact too.

@@ -48,6 +48,19 @@ def _has_own_verb(toks: list[Tok], last: int, start: int, hi: int) -> bool:
     return any(t.pos in ("VERB", "AUX") and t.feats.get("VerbForm") == "Fin" for t in toks[comma + 1:end])
 
 
+def _explicit_over_relative(dated: list[tuple[int, str, str]]) -> list[tuple[int, str, str]]:
+    """"в тот же день 22 сентября": where a relative expression stands right
+    before an explicit date, the explicit one says which day."""
+    out = []
+    for n, d in enumerate(dated):
+        nxt = dated[n + 1] if n + 1 < len(dated) else None
+        if nxt and nxt[0] - (d[0] + len(d[2])) <= 2 and not any(c.isdigit() for c in d[2]) \
+                and any(c.isdigit() for c in nxt[2]):
+            continue
+        out.append(d)
+    return out
+
+
 def event_date(sent: Sent, tr: Trigger, dated: list[tuple[int, str, str]]
                 ) -> tuple[str | None, str | None, bool]:
     """The date expression that governs a trigger: the closest one before it in
@@ -59,6 +72,7 @@ def event_date(sent: Sent, tr: Trigger, dated: list[tuple[int, str, str]]
     toks = sent.toks
     offset = toks[tr.i].start
     lo, hi = clause_bounds(toks, tr.i)
+    dated = _explicit_over_relative(dated)
     clause_end = toks[hi - 1].end
     spans = background_spans(toks)
     own = next(((a, b) for a, b in spans if a <= tr.i < b), None)

@@ -23,6 +23,7 @@ from .ru_lexicon import (
     ASYLUM,
     COUNSEL_WORDS,
     EXTRADITION,
+    FORCED_LEMMAS,
     HOME_PLACE_WORDS,
     LEGAL_REMOVAL_WORDS,
     MODAL_LEMMAS,
@@ -91,6 +92,11 @@ def find_triggers(sent: Sent) -> list[Trigger]:
             found.append(Trigger(k, k, etype, slot, conf, t.text))
         elif t.pos in ("VERB", "ADJ") and t.lemma in PARTICIPLE_TRIGGERS and t.lemma not in VERB_TRIGGERS:
             found.append(Trigger(k, k, PARTICIPLE_TRIGGERS[t.lemma], "attr", 0.6, t.text))
+        elif t.lemma == "покинуть" and k + 1 < len(toks) and (
+                toks[k + 1].lemma in ("страна", "родина", "республика", "россия") or toks[k + 1].pos == "PROPN"
+                and toks[k + 1].feats.get("Case") == "Acc"):
+            # "покинул Таджикистан", "покинул страну": fled (not "покинул аэропорт", "покинул часть")
+            found.append(Trigger(k, k + 1, "fled", "subj", 0.65, f"{t.text} {toks[k + 1].text}"))
         elif t.pos == "NOUN" and t.lemma in NOUN_TRIGGERS:
             if k > 0 and toks[k - 1].lemma in PROCEDURE_WORDS:
                 continue      # "на время процесса экстрадиции": a procedure, not the event
@@ -180,7 +186,7 @@ def is_unreal(sent: Sent, tr: Trigger, confirmed: bool = False) -> bool:
            for t in before[-3:]):
         return True
     # An infinitive is an event only after "удалось", "смог".
-    if toks[tr.i].feats.get("VerbForm") == "Inf":
+    if toks[tr.i].feats.get("VerbForm") == "Inf" and not any(t.lemma in FORCED_LEMMAS for t in before[-3:]):
         governor = next((t for t in reversed(before) if t.pos in ("VERB", "AUX")), None)
         if governor is None or governor.lemma not in ACHIEVED_LEMMAS | {"решить", "постановить"}:
             return True
@@ -281,7 +287,7 @@ def find_patients(sent: Sent, tr: Trigger, shared: tuple[str, ...] | None,
         return (shared, 0.8) if shared else ((), 0.0)
     if slot == "against":
         for m in mentions:
-            if m.i > 0 and toks[m.i - 1].low in ("против", "отношении") and m.i >= lo - 2 and m.j <= hi + 8:
+            if m.i > 0 and toks[m.i - 1].low in ("против", "отношении", "на") and m.i >= lo - 2 and m.j <= hi + 8:
                 return _group_of(sent, m), 1.0
         slot = "gen"
     if slot == "obj":
@@ -305,6 +311,11 @@ def find_patients(sent: Sent, tr: Trigger, shared: tuple[str, ...] | None,
             return (client, 0.9) if client and not set(client) <= counsel else (found, 0.9)
         if found:
             return _with_companions(sent, found, lo, tr.i), 1.0
+        if toks[tr.i].feats.get("VerbForm") == "Conv":
+            # "Будучи в розыске ..., он обратился в полицию": a gerund's subject is its main clause's
+            found = near_right({"nomn"}, limit=16)
+            if found:
+                return found, 0.85
         # "задержан 29-летний уроженец Бурятии Баир Цыренов": the subject after a passive verb
         found = near_right({"nomn"}, limit=8 if _passive(toks, tr.i) else 3, bridge=False)
         if found:
@@ -472,13 +483,15 @@ def classify_removal(sent: Sent, prev: Sent | None, tr: Trigger, earlier: str | 
         return earlier or "deported"
     if ordered and verb != "доставить" and any(t.pos == "PROPN" for t in toks[tr.i + 1:hi]):
         return ordered
-    if verb in ("доставить", "передать") and any(t.pos == "PROPN" for t in toks[tr.i + 1:]):
+    if verb in ("доставить", "передать", "привезти") and any(t.pos == "PROPN" for t in toks[tr.i + 1:]):
         return "transferred"
     return None
 
 
 def classify_flight(sent: Sent, tr: Trigger, in_custody: bool) -> str:
     """бежать/сбежать: fleeing the country, or escaping from custody."""
+    if sent.toks[tr.i].lemma == "покинуть":
+        return "fled"          # "покинул Россию": a country, whatever came before
     after = " ".join(t.lemma for t in sent.toks[tr.i + 1: tr.i + 5])
     if re.search(r"из-под|изолятор|сизо|колония|тюрьма|часть|база|конвой|стража|лагерь", after):
         return "escaped"
@@ -492,6 +505,17 @@ def classify_flight(sent: Sent, tr: Trigger, in_custody: bool) -> str:
 ORDERS = {"deportation_ordered": "deported", "extradition_approved": "extradited"}
 _TOPIC_TYPES = frozenset({"extradition_requested", "extradition_approved", "extradition_denied", "appeal_filed",
                           "request_denied", "request_granted"})
+
+
+def subject_dropped(sent: Sent, tr: Trigger) -> bool:
+    """"В апреле уехал с женой во Вьетнам": a finite singular verb with no
+    subject in its clause continues the person the text is about."""
+    toks = sent.toks
+    t = toks[tr.i]
+    if tr.slot != "subj" or t.pos != "VERB" or t.feats.get("VerbForm") != "Fin" or t.feats.get("Number") != "Sing":
+        return False
+    lo, hi = clause_bounds(toks, tr.i)
+    return not any(x.feats.get("Case") == "Nom" and x.pos in ("NOUN", "PRON", "PROPN") for x in toks[lo:hi])
 
 
 def topic_event(sent: Sent, tr: Trigger) -> bool:
@@ -597,4 +621,4 @@ def locate(sent: Sent, tr: Trigger, etype: str, place_refs: list, patients, sett
     homeland = any(t.lemma in ru_places.HOMELAND_WORDS for t in toks[lo:hi])
     following = [n for n in trigger_starts if n > tr.last]
     return places.locate(etype, tr.i, (lo, hi), refs, tuple(patients), setting, there=there, homeland=homeland,
-                         next_trigger=following[0] if following else None, date=date)
+                         next_trigger=following[0] if following else None, date=date, last=tr.last)

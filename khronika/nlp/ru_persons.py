@@ -53,6 +53,9 @@ def person_spans(doc, sents: list[Sent]) -> list[Span]:
             idx = [k for k, t in enumerate(sent.toks) if t.start >= ns.start and t.end <= ns.stop]
             if not idx:
                 continue
+            # "выдать Мурата Тунгишбаева Казахстану": NER ran the name on into the country.
+            while len(idx) > 2 and _place_name(sent.toks[idx[-1]].text):
+                idx = idx[:-1]
             words = [sent.toks[k].text for k in idx if sent.toks[k].text not in ".,"]
             if not words or not all(w[:1].isupper() for w in words):
                 continue
@@ -60,7 +63,7 @@ def person_spans(doc, sents: list[Sent]) -> list[Span]:
                 continue      # "Чеченцу, бежавшему в Турцию": a capitalised noun, not a name
             if len(words) == 1 and _place_name(words[0]):
                 continue      # "Каракалпакстан", "Бишкек": NER's person is a place the gazetteer knows
-            spans.append(Span(ns.start, ns.stop, sent.index, idx[0], idx[-1] + 1, words))
+            spans.append(Span(ns.start, sent.toks[idx[-1]].end, sent.index, idx[0], idx[-1] + 1, words))
             # "Мурад и Аминат Гасанбековы": the first name before "и" shares the family name.
             k = idx[0]
             if len(words) == 2 and re.search(r"(ов|ев|ин|ын)(ы|ых|ыми)$", words[-1]) and k >= 2 \

@@ -11,7 +11,7 @@ where the airport's preposition says), the noun an adjective agrees with
 """
 from __future__ import annotations
 
-from .places import ACTOR, ASIDE, FROM, REQUESTER, TO, WHERE, PlaceRef
+from .places import ACTOR, ASIDE, FROM, REQUESTER, RESIDES, TO, WHERE, PlaceRef
 
 # Nouns whose genitive (or agreeing adjective) names who acts.
 ACTOR_NOUNS = frozenset({
@@ -38,10 +38,11 @@ BIO_NOUNS = frozenset({"уроженец", "уроженка", "житель", "
                        "гражданство", "подданный", "выходец", "паспорт", "родом", "резидент"})
 BIO_VERBS = frozenset({"родиться", "вырасти", "жить", "проживать", "учиться", "работать", "служить",
                        "воевать", "переехать", "провести", "отдыхать", "дезертировать"})
+RESIDE_VERBS = frozenset({"жить", "проживать", "осесть", "обосноваться", "поселиться"})
 _LOC_PREPS = {"в", "во", "на", "у", "под", "около", "возле", "близ"}
-_TO_PREPS = {"к"}
+_TO_PREPS = {"к", "до"}          # "на рейс до Москвы"
 _FROM_PREPS = {"из", "с", "со", "от"}
-_ASIDE_PREPS = {"о", "об", "про", "против", "для", "через", "между", "без", "после", "до"}
+_ASIDE_PREPS = {"о", "об", "про", "против", "для", "через", "между", "без", "после"}
 
 
 def _case(tok) -> str | None:
@@ -77,7 +78,10 @@ def _role_of_phrase(toks, n: int, motion: bool, depth: int = 0) -> tuple[str, st
     prev = toks[n - 1]
     if prev.pos == "ADP" or prev.lemma in _LOC_PREPS | _FROM_PREPS | _TO_PREPS:
         return _preposition_role(prev.lemma, toks[n], motion) or ASIDE, None
-    if prev.pos in ("NOUN", "PROPN") and _case(toks[n]) == "Gen" and depth < 3:
+    # Indeclinable names ("Кутаиси", "Алматы") get whatever case the tagger guesses:
+    # after a place, actor or request noun they are its genitive all the same.
+    if prev.pos in ("NOUN", "PROPN") and depth < 3 and (
+            _case(toks[n]) == "Gen" or prev.lemma in PLACE_NOUNS | ACTOR_NOUNS | REQUEST_NOUNS):
         return _genitive_role(toks, n - 1, motion, depth)
     if _case(toks[n]) == "Nom" and any(t.pos in ("VERB", "AUX") for t in toks[n:n + 6]):
         return ACTOR, None
@@ -118,6 +122,8 @@ def _adjective_role(toks, i: int, motion: bool) -> tuple[str, str | None]:
     if n >= len(toks) or toks[n].pos not in ("NOUN", "PROPN"):
         return ASIDE, None
     noun = toks[n]
+    if any(t.lemma in ("районный", "район", "городской") for t in toks[i + 1:n + 1]):
+        return ASIDE, None    # "Свердловский районный суд": a district's name, in whatever city
     if noun.lemma in PLACE_NOUNS:
         role, _ = _role_of_phrase(toks, i, motion)
         return role, noun.lemma
@@ -131,14 +137,18 @@ def _adjective_role(toks, i: int, motion: bool) -> tuple[str, str | None]:
     return ASIDE, None
 
 
-def _biography(toks, i: int, lo: int) -> bool:
-    """"родился в Душанбе", "жил в Стамбуле": the nearest verb before names a life, not an act."""
+def _biography(toks, i: int, lo: int) -> str | None:
+    """"родился в Душанбе", "жил в Стамбуле": the nearest verb before names a
+    life, not an act. RESIDES where it says where the person lives now or
+    settled, ASIDE for the rest of a life (birth, work, service)."""
     for t in reversed(toks[lo:i]):
         if t.pos in ("VERB", "AUX"):
-            return t.lemma in BIO_VERBS
+            if t.lemma in RESIDE_VERBS:
+                return RESIDES
+            return ASIDE if t.lemma in BIO_VERBS else None
         if t.lemma in BIO_NOUNS:
-            return True
-    return False
+            return RESIDES if t.lemma in ("житель", "жительница") else ASIDE
+    return None
 
 
 def sentence_places(sent, matches, motion: bool = False) -> list[PlaceRef]:
@@ -156,8 +166,12 @@ def sentence_places(sent, matches, motion: bool = False) -> list[PlaceRef]:
         else:
             start = _noun_phrase_start(toks, i)
             role, detail = _role_of_phrase(toks, start, motion)
-        if role in (WHERE, FROM) and _biography(toks, i, 0):
-            role = ASIDE
+        if role in (WHERE, FROM):
+            role = _biography(toks, i, 0) or role
+        if j < len(toks) and toks[j].lemma in ("районный", "район"):
+            role = ASIDE      # "Свердловский районный суд": a district's name, in whatever city
+        if m.kind != "adjective" and all(t.pos == "PUNCT" for k, t in enumerate(toks) if not i <= k < j):
+            role = WHERE      # "Кипр." heading a digest entry: the scene of what follows
         refs.append(PlaceRef(i=i, j=j, name=m.name, country=m.country, kind=m.kind, role=role,
                              detail=_detail_text(toks, i, detail) if detail else None))
     named = {r.i for r in refs}

@@ -1,0 +1,81 @@
+"""Russian rules written for real reports (general forms, our own sentences):
+leaving a country, dropped subjects, gerund clauses, charges behind a search,
+decisions to extradite, fears that are not events, explicit dates over
+relative ones, and where the places of such sentences are."""
+import pytest
+
+from khronika.model import Document
+from khronika.nlp import ru
+
+
+def events(text, published="2026-03-01"):
+    doc = Document(id="t", path="t.txt", text=text, sha256="", captured_at="", published=published,
+                   language="ru")
+    ex = ru.extract(doc)
+    names = {p.local_id: p.name for p in ex.persons}
+    return {(names[e.person], e.type): e for e in ex.events}
+
+
+@pytest.mark.parametrize("text, key", [
+    ("Умар Кувватов был вынужден покинуть Таджикистан летом 2012 года.", ("Умар Кувватов", "fled")),
+    ("Из России Руслан Мейриев перебрался в Украину.", ("Руслан Мейриев", "fled")),
+    ("Сергей Куропов работал в Москве. В апреле уехал с женой во Вьетнам.", ("Сергей Куропов", "fled")),
+    ("Семён Субботин бежал в Армению. Будучи в розыске российских властей, он обратился в полицию.",
+     ("Семён Субботин", "wanted")),
+    ("Кыргызский суд решил выдать журналиста Мурата Тунгишбаева Казахстану.",
+     ("Мурат Тунгишбаев", "extradition_approved")),
+    ("На Евгения Наказненко было возбуждено уголовное дело в РФ.", ("Евгений Наказненко", "charged")),
+])
+def test_forms_of_real_reports(text, key):
+    assert key in events(text), events(text)
+
+
+def test_leaving_the_country_after_an_expulsion_order_is_the_deportation():
+    got = events("В сентябре суд постановил выдворить Фахриддина Х. из России. "
+                 "Фахриддин Х. покинул Россию 22 сентября.")
+    assert ("Фахриддин Х.", "deported") in got and ("Фахриддин Х.", "fled") not in got
+
+
+def test_a_search_for_a_charge_is_a_charge_too():
+    got = events("Моисей Конгантиев был объявлен в розыск по обвинению в гибели людей.")
+    assert got[("Моисей Конгантиев", "charged")].charge.startswith("гибель")
+
+
+def test_fear_of_arrest_is_no_arrest():
+    got = events("Дмитрий Сенин покинул Россию в феврале 2017 года из-за страха ареста.")
+    assert ("Дмитрий Сенин", "fled") in got and ("Дмитрий Сенин", "arrested") not in got
+
+
+def test_the_explicit_date_after_a_relative_one_wins():
+    got = events("20 октября МВД подтвердило, что Низомиддин К. покинул Россию в тот же день 22 сентября.",
+                 published="2020-10-21")
+    assert got[("Низомиддин К.", "fled")].date == "2020-09-22"
+
+
+def test_the_future_is_not_reported():
+    assert events("Ранее сообщалось, что Егора Бортника будут депортировать в Израиль.") == {}
+
+
+def test_a_name_that_belongs_to_a_noun_is_not_the_patient():
+    got = events("До того не впустили юриста штаба Алексея Навального Фёдора Телина.")
+    assert ("Фёдор Телин", "entry_refused") in got and ("Алексей Навальный", "entry_refused") not in got
+
+
+@pytest.mark.parametrize("text, key, country", [
+    ("На днях в Грузию не впустили журналиста Митю Алешковского.", ("Митя Алешковский", "entry_refused"), "GE"),
+    ("Дарья Вишневская получила отказ во въезде в аэропорту Кутаиси.",
+     ("Дарья Вишневская", "entry_refused"), "GE"),
+    ("Суд в Ташкенте выдворил Артёма Лукина. Его посадили на рейс до Москвы, где он был арестован.",
+     ("Артём Лукин", "arrested"), "RU"),
+    ("Артур Белоусов живёт в Бишкеке. Свердловский районный суд арестовал Артура Белоусова.",
+     ("Артур Белоусов", "arrested"), "KG"),
+    ("Кипр.\nМузыкант Денис Пахомов получил статус беженца.", ("Денис Пахомов", "asylum_granted"), "CY"),
+])
+def test_places_of_real_reports(text, key, country):
+    assert events(text)[key].country == country
+
+
+def test_a_site_takes_the_city_its_clause_names():
+    got = events("Грузия депортировала Илью Фомичёва. В Москве Фомичёва задержали прямо в аэропорту.")
+    event = got[("Илья Фомичёв", "detained")]
+    assert event.country == "RU" and event.place.startswith("аэропорт") and "Москва" in event.place
