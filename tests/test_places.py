@@ -81,3 +81,17 @@ def test_english_roles(text, key, country):
 def test_english_destination():
     got = located("Georgia deported Ivan Petrov to Russia on Monday.", "en")
     assert got[("Ivan Petrov", "deported")][2] == "RU"
+
+
+def test_english_dateline_is_not_the_actor_and_for_after_leaving_is_a_destination():
+    got = located("DUSHANBE -- Moscow police detained Tajik blogger Komil Mirzoev on Monday.", "en")
+    assert got[("Komil Mirzoev", "detained")][1] == "RU"
+    got = located("In 2020, Bobur Abdullaev fled the country for Kyrgyzstan.", "en")
+    assert got[("Bobur Abdullaev", "fled")][2] == "KG"
+
+
+def test_flashback_is_not_placed_where_the_story_since_took_the_person():
+    got = located("В марте 2025 года Тимура Ласточкина выдали России. "
+                  "В сентябре 2024 года его задержали на границе.")
+    assert got[("Тимур Ласточкин", "extradited")][2] == "RU"
+    assert got[("Тимур Ласточкин", "detained")][1] != "RU"

@@ -39,6 +39,8 @@ _FROM_PREPS = {"from"}
 _ASIDE_PREPS = {"about", "against", "for", "of", "with", "between", "through", "via", "across", "than",
                 "over", "like", "after", "before", "since"}
 _SKIP = {"the", "a", "an", "its", "their", "his", "her"}
+_LEAVING = {"fled", "flee", "flees", "fleeing", "left", "leave", "leaves", "leaving", "departed", "headed",
+            "bound", "escaped"}
 
 
 def _prev(toks, n: int) -> int:
@@ -57,6 +59,8 @@ def _phrase_role(toks, n: int, depth: int = 0) -> tuple[str, str | None]:
     w = toks[p].low
     if w in _WHERE_PREPS:
         return WHERE, None
+    if w == "for" and any(t.low in _LEAVING for t in toks[max(0, p - 5):p]):
+        return TO, None            # "fled the country for Kyrgyzstan", "left for Istanbul"
     if w in _TO_PREPS:
         if p > 0 and toks[p - 1].low in ("request", "requests", "back", "return"):
             return TO, None
@@ -148,6 +152,10 @@ def sentence_places(sent, matches) -> list[PlaceRef]:
             continue
         i, j = idx[0], idx[-1] + 1
         detail = None
+        if i == 0 and toks[0].text.isupper() and j < len(toks) and toks[j].text in ("-", "--", "—", "–", ","):
+            # "DUSHANBE -- A Tajik blogger ...": a dateline says where the report was filed
+            refs.append(PlaceRef(i=i, j=j, name=m.name, country=m.country, kind=m.kind, role=ASIDE))
+            continue
         after = _after_role(toks, i, j)
         if after is not None:
             role, detail = after
