@@ -417,3 +417,13 @@ def test_later_in_a_paragraph_about_someone_else_is_later_than_nothing():
             "Kazakh border guards barred Sergei Volkov from entering the country. "
             "He was later transferred to a pretrial detention center in Moscow.")
     assert _dates(text)[("Sergei Volkov", "transferred")] is None
+
+
+def test_charge_in_quotes_after_in_absentia():
+    from khronika.model import Document
+    from khronika.nlp import en
+    doc = Document(id="t", path="t.txt", text='In Russia Yulia Zhuravleva has been charged in absentia with '
+                   '"discrediting the armed forces".', sha256="", captured_at="", published="2025-05-01",
+                   language="en")
+    ex = en.extract(doc)
+    assert [e.charge for e in ex.events if e.type == "charged"] == ["discrediting the armed forces"]

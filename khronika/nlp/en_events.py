@@ -431,9 +431,9 @@ def term_years(sent: Sent, tr: Trigger) -> float | None:
 
 
 _CHARGE_LEAD = re.compile(
-    r"\b(?:charged(?: \w+)? with|accused(?: \w+)? of|convicted(?: \w+)? of|on (?:a |the |alleged |criminal |new )*charges? (?:of|related to)|"
+    r"\b(?:charged(?: \w+){0,3} with|accused(?: \w+){0,2} of|convicted(?: \w+){0,2} of|on (?:a |the |alleged |criminal |new )*charges? (?:of|related to)|"
     r"on suspicion of|suspected of|in connection with(?: an? (?:investigation|case|probe) into)?|for)\s+"
-    r"(?:having |being |an? |the |allegedly )*((?:[a-z-]+\s?){1,5})")
+    r"(?:having |being |an? |the |allegedly )*[\"“«']?((?:[a-z-]+\s?){1,5})")
 _CHARGE_STOP = frozenset({"and", "in", "after", "while", "on", "at", "because", "but", "which", "who", "to",
                           "from", "since", "until", "when", "by"})
 

@@ -211,7 +211,7 @@ def extract(document: Document) -> DocumentExtraction:
                 date, date_text = default_date
             anchor_event(timeline, etype, date)
             charge = charge_of(sent, tr) if etype in ("charged", "sentenced", "wanted", "arrested", "detained",
-                                                    "extradition_requested") else None
+                                                      "deportation_ordered", "extradition_requested") else None
             term = term_years(sent, tr) if etype == "sentenced" else None
             if etype in ("handed_over", "deported", "extradited"):
                 last_removal.update({p: etype for p in patients})

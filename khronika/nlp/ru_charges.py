@@ -6,6 +6,8 @@ the prison term in years (`term_years`: "приговорили к шести г
 """
 from __future__ import annotations
 
+import re
+
 from . import ru_names
 from .ru_events import Trigger
 from .ru_lexicon import CHARGE_VERBS
@@ -23,14 +25,23 @@ _NOT_A_CHARGE = frozenset({
     "изолятор", "январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август", "сентябрь",
     "октябрь", "ноябрь", "декабрь", "отношение", "страна", "город", "аэропорт", "том",
 })
-_CHARGE_PREPOSITIONS = {"в": ("charged",), "за": ("charged", "sentenced", "wanted", "arrested"),
+_CHARGE_PREPOSITIONS = {"в": ("charged",),
+                        "за": ("charged", "sentenced", "wanted", "arrested", "deportation_ordered"),
                         "о": ("charged", "wanted"), "об": ("charged", "wanted")}
+# Short names of charges, as the press writes them, in full (a reader and a
+# search for "государственная измена" should find "госизмена").
+_SHORT_NAMES = {"госизмена": "государственная измена", "экстремизм": "экстремизм",
+                "наркотик": "незаконный оборот наркотиков"}
+_ARTICLE_QUOTE = re.compile(r"по\s+стать[еи]\s+[«\"„“]([^»\"“”]{3,80})[»\"“”]", re.IGNORECASE)
 
 
 def charge_of(sent: Sent, tr: Trigger) -> str | None:
     """What the person is accused of: "обвинение в дезертирстве", "обвинили ... в
     том, что она украла", "дело о «фейках»", "приговорили ... за дезертирство"."""
     toks = sent.toks
+    quoted = _ARTICLE_QUOTE.search(sent.text, toks[tr.i].start - sent.start)
+    if quoted and tr.type in ("charged", "wanted", "sentenced", "arrested"):
+        return quoted.group(1).strip()          # "по статье «оправдание терроризма»"
     for k in range(tr.i + 1, min(len(toks), tr.i + 14)):
         t = toks[k]
         if t.text in (";",) or t.lemma in ("который",):
@@ -54,7 +65,7 @@ def charge_of(sent: Sent, tr: Trigger) -> str | None:
                 continue
             # "участии в незаконном вооружённом формировании": one complement after the head
             if x.pos in ("ADJ", "NOUN", "NUM") or (
-                    words and x.pos == "ADP" and x.low in ("от", "в", "на", "против")
+                    words and x.pos == "ADP" and x.low in ("от", "в", "на", "против", "об", "о")
                     and any(w.pos == "NOUN" for w in words) and not any(w.pos == "ADP" for w in words)):
                 words.append(x)
             else:
@@ -64,7 +75,17 @@ def charge_of(sent: Sent, tr: Trigger) -> str | None:
         head = next((x for x in words if x.pos == "NOUN"), None)
         if head is None or head.lemma in _NOT_A_CHARGE:
             continue
-        return _charge_phrase(words, head)
+        # "в совершении ряда преступлений, в том числе мошенничестве": the named one
+        n = k + 1 + len(words)
+        while n < min(len(toks), k + 20) and toks[n].text in (",", "«", "»", '"'):
+            n += 1
+        if n + 3 < len(toks) and [x.low for x in toks[n:n + 3]] == ["в", "том", "числе"]:
+            specific = [x for x in toks[n + 3:n + 8] if x.pos in ("ADJ", "NOUN")]
+            noun = next((x for x in specific if x.pos == "NOUN"), None)
+            if noun is not None:
+                words, head = specific[:specific.index(noun) + 1], noun
+        phrase = _charge_phrase(words, head)
+        return _SHORT_NAMES.get(phrase, phrase)
     return None
 
 
