@@ -94,3 +94,14 @@ def test_a_site_takes_the_city_its_clause_names():
 ])
 def test_charges_as_the_press_writes_them(text, key, charge):
     assert events(text)[key].charge == charge
+
+
+def test_sentenced_to_expulsion_is_an_order_for_those_sentenced():
+    got = events("22 сентября суд приговорил Низомиддина К. и Фахриддина Х. к штрафу и выдворению.")
+    assert ("Низомиддин К.", "deportation_ordered") in got and ("Фахриддин Х.", "deportation_ordered") in got
+
+
+def test_coordinated_passive_keeps_the_first_verbs_subject():
+    got = events("Моисей Конгантиев в числе прочих руководителей был смещён со своего поста временным "
+                 "правительством и объявлен в розыск.")
+    assert ("Моисей Конгантиев", "wanted") in got

@@ -101,9 +101,11 @@ def find_triggers(sent: Sent) -> list[Trigger]:
             if k > 0 and toks[k - 1].lemma in PROCEDURE_WORDS:
                 continue      # "на время процесса экстрадиции": a procedure, not the event
             etype, conf = NOUN_TRIGGERS[t.lemma]
+            slot = "gen"
             if etype == "deported" and _sentenced_to(toks, k):
-                etype = "deportation_ordered"   # "приговорил к штрафу и выдворению": an order
-            found.append(Trigger(k, k, etype, "gen", conf, t.text))
+                # "приговорил их к штрафу и выдворению": an order, for those the court sentenced
+                etype, slot = "deportation_ordered", "shared"
+            found.append(Trigger(k, k, etype, slot, conf, t.text))
     found.sort(key=lambda tr: tr.i)
     return found
 
@@ -320,6 +322,11 @@ def find_patients(sent: Sent, tr: Trigger, shared: tuple[str, ...] | None,
         found = near_right({"nomn"}, limit=8 if _passive(toks, tr.i) else 3, bridge=False)
         if found:
             return found, 0.9
+        if _passive(toks, tr.i) and tr.i > 0 and any(t.low == "и" for t in toks[max(lo, tr.i - 3):tr.i]):
+            # "Конгантиев ... был смещён со своего поста ... и объявлен в розыск": the first verb's subject
+            found = near_left_across({"nomn"}, limit=25)
+            if found:
+                return found, 0.8
         if _passive(toks, tr.i) and hi < len(toks) - 1 and toks[hi].text in ("—", "–") \
                 and toks[hi - 1].pos == "NOUN" and toks[hi - 1].feats.get("Number") == "Plur":
             # "были арестованы двое активистов — Лев Скорякин и Алёна Крылова": the names stand for the noun
