@@ -105,3 +105,13 @@ def test_coordinated_passive_keeps_the_first_verbs_subject():
     got = events("Моисей Конгантиев в числе прочих руководителей был смещён со своего поста временным "
                  "правительством и объявлен в розыск.")
     assert ("Моисей Конгантиев", "wanted") in got
+
+
+def test_a_genitive_past_the_nouns_own_verb_is_not_its_person():
+    got = events("Джемилев утверждает, что выдача стала возможной благодаря визиту президента Реджепа Эрдогана.")
+    assert ("Реджеп Эрдоган", "extradited") not in got
+
+
+def test_a_sanction_of_an_extradition_is_no_extradition():
+    got = events("Суд рассмотрит жалобу на санкцию об экстрадиции Умарали Кувватова.")
+    assert ("Умарали Кувватов", "extradited") not in got

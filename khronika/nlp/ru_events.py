@@ -98,7 +98,8 @@ def find_triggers(sent: Sent) -> list[Trigger]:
             # "покинул Таджикистан", "покинул страну": fled (not "покинул аэропорт", "покинул часть")
             found.append(Trigger(k, k + 1, "fled", "subj", 0.65, f"{t.text} {toks[k + 1].text}"))
         elif t.pos == "NOUN" and t.lemma in NOUN_TRIGGERS:
-            if k > 0 and toks[k - 1].lemma in PROCEDURE_WORDS:
+            if k > 0 and (toks[k - 1].lemma in PROCEDURE_WORDS or k > 1 and toks[k - 1].pos == "ADP"
+                          and toks[k - 2].lemma in PROCEDURE_WORDS):
                 continue      # "на время процесса экстрадиции": a procedure, not the event
             etype, conf = NOUN_TRIGGERS[t.lemma]
             slot = "gen"
@@ -359,7 +360,11 @@ def find_patients(sent: Sent, tr: Trigger, shared: tuple[str, ...] | None,
         poss = next((m for m in left if m.j == k + 1 and m.is_pronoun and "poss" in m.cases), None)
         if poss:
             return _group_of(sent, poss), 1.0
-        found = near_right({"gent", "accs"}, limit=12)
+        # "выдача стала возможной благодаря ... визиту Эрдогана": a genitive
+        # past the noun's own verb belongs to another phrase.
+        verb = next((n for n in range(tr.last + 1, hi) if toks[n].pos in ("VERB", "AUX")
+                     and toks[n].feats.get("VerbForm") == "Fin"), None)
+        found = near_right({"gent", "accs"}, limit=12 if verb is None else max(0, verb - tr.last - 1))
         if found:
             return found, 0.9
         found = near_left({"nomn"}, limit=6) if tr.slot == "gen" and _noun_is_subject(toks, tr) else None
