@@ -8,6 +8,8 @@ from __future__ import annotations
 import multiprocessing
 import os
 import sys
+import threading
+import time
 from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -42,7 +44,18 @@ def _pool(jobs: int) -> ProcessPoolExecutor:
     # fork shares the already-imported code; each worker loads the models once.
     method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
     return ProcessPoolExecutor(max_workers=jobs, mp_context=multiprocessing.get_context(method),
-                               initializer=warm_up)
+                               initializer=_start_worker, initargs=(os.getpid(),))
+
+
+def _start_worker(parent: int) -> None:
+    """A pool worker ends with its parent: a `watch` or an `ingest --jobs` killed
+    with -9 must not leave workers holding the models and the store."""
+    def follow() -> None:
+        while os.getppid() == parent:
+            time.sleep(1.0)
+        os._exit(0)
+    threading.Thread(target=follow, name="khronika-parent-watch", daemon=True).start()
+    warm_up()
 
 
 def iter_extractions(docs: list[Document], jobs: int = 1, progress: bool = False,

@@ -3,6 +3,7 @@ feed, its article pages and a t.me/s-style channel page; a local webhook
 receiver; a local SMTP server (aiosmtpd). A new item appears -> the alert
 arrives with the right person, type, date and evidence. kill -9 between fetch
 and delivery -> after a restart every alert is delivered exactly once."""
+import contextlib
 import email
 import email.policy
 import hashlib
@@ -232,6 +233,28 @@ def _wait_for_documents(db, count, timeout=60):
     raise AssertionError(f"watch stored fewer than {count} documents in {timeout}s")
 
 
+def _children(pid: int) -> list[int]:
+    """The processes `pid` started (Linux /proc)."""
+    found = []
+    for task in Path(f"/proc/{pid}/task").iterdir():
+        found += [int(x) for x in (task / "children").read_text().split()]
+    return found
+
+
+def _gone(pids: list[int], timeout: float) -> bool:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        alive = []
+        for p in pids:
+            with contextlib.suppress(OSError):
+                if ") Z " not in Path(f"/proc/{p}/stat").read_text():
+                    alive.append(p)
+        if not alive:
+            return True
+        time.sleep(0.2)
+    return False
+
+
 def _outbox(db):
     with sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=5) as con:
         return con.execute("select rule_id, event_id, status from outbox").fetchall()
@@ -258,8 +281,17 @@ def test_kill_9_between_fetch_and_delivery_then_every_alert_exactly_once(world):
         if len(queued) >= 2:
             break
         time.sleep(0.3)
+    workers = _children(watch.pid)
     watch.send_signal(signal.SIGKILL)
     watch.wait(timeout=30)
+    try:
+        assert workers, "watch runs its extraction in a worker process"
+        # The extraction worker ends with its parent, even one killed with -9.
+        assert _gone(workers, timeout=15), f"orphaned workers still running: {workers}"
+    finally:
+        for pid in workers:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
     assert len(queued) >= 2 and all(status != "sent" for *_, status in queued)
 
     receiver.status = 200
