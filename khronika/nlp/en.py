@@ -24,7 +24,6 @@ from __future__ import annotations
 import bisect
 import re
 
-from ..geo import find_places
 from ..model import Document, DocumentExtraction, EventMention, PersonMention
 from . import dates, en_dates, en_places, places
 from .en_coref import attach_mentions
@@ -56,37 +55,11 @@ _ON_CHARGES = re.compile(r"\bon (?:(?:a|the|alleged|criminal|new|\w+-related) )*
 _LATER = re.compile(r"\b(later|subsequently|afterwards|eventually|then)\b", re.IGNORECASE)
 
 
-def _country_name_en(code: str) -> str:
-    from ..geo import country_name
-    return country_name(code, "en")
-
-
-def _place_refs(text: str, sents: list[Sent]) -> list[list[places.PlaceRef]]:
-    """Every place each sentence names, with its role (one gazetteer pass over the text)."""
-    matches = find_places(text, "en")
-    starts = [m.start for m in matches]
-    out = []
-    for sent in sents:
-        inside = matches[bisect.bisect_left(starts, sent.start):bisect.bisect_left(starts, sent.end)]
-        out.append(en_places.sentence_places(sent, inside))
-    return out
-
-
 def _locate(sent: Sent, tr: Trigger, etype: str, place_refs: list, patients, setting,
             trigger_starts: list[int], date: str | None = None) -> places.Located:
-    toks = sent.toks
-    lo, hi = clause_bounds(toks, tr.i)
-    refs = place_refs[sent.index]
-    there = None
-    if lo > 0 and toks[lo - 1].low in en_places.WHERE_WORDS:
-        there = next((r for r in reversed(refs) if r.i < lo - 1 and r.role in (places.WHERE, places.TO)
-                      and r.kind != "adjective"), None)
-    elif any(t.low in en_places.THERE_WORDS for t in toks[lo:hi]):
-        there = setting.last
-    homeland = any(t.low in en_places.HOMELAND_WORDS for t in toks[tr.i:hi])
-    following = [n for n in trigger_starts if n > tr.last]
-    return places.locate(etype, tr.i, (lo, hi), refs, tuple(patients), setting, there=there, homeland=homeland,
-                         next_trigger=following[0] if following else None, date=date, last=tr.last)
+    return places.locate_trigger([t.low for t in sent.toks], clause_bounds(sent.toks, tr.i), tr.i, tr.last,
+                                 etype, place_refs[sent.index], patients, setting, en_places.DEIXIS,
+                                 trigger_starts, date)
 
 
 def _event_date(sent: Sent, tr: Trigger, dated: list[tuple[int, str, str]]):
@@ -182,7 +155,7 @@ def _coordinated_after(toks: list[Tok], date_start: int, offset: int) -> bool:
 def extract(document: Document, recognizer: PersonRecognizer | None = None) -> DocumentExtraction:
     text = document.text
     sents = sentences(text)
-    place_refs = _place_refs(text, sents)
+    place_refs = places.refs_by_sentence(text, sents, "en", en_places.sentence_places)
     for sent, refs in zip(sents, place_refs):
         # A country's or a region's name is no part of a person's ("Kyrgyzstan Esen Mazhitov").
         sent.places = frozenset(k for r in refs if r.kind in ("country", "region") for k in range(r.i, r.j))
@@ -192,7 +165,7 @@ def extract(document: Document, recognizer: PersonRecognizer | None = None) -> D
     actors = {p.local_id for p in persons if title_role(p) in ("official", "lawyer") or p.author}
 
     home = "RU" if re.search(r"\bRussia", text) else None
-    setting = places.document_setting(place_refs, _country_name_en, home)
+    setting = places.document_setting(place_refs, "en", home)
     all_dates = en_dates.find_dates(text)
     date_starts = [e.start for e in all_dates]
     timeline = en_dates.infer_frame(text, document.published or dates.url_date(document.url), all_dates)

@@ -9,7 +9,7 @@ as the subject of its verb ("Georgia deported him").
 """
 from __future__ import annotations
 
-from .places import ACTOR, ASIDE, FROM, REQUESTER, TO, WHERE, PlaceRef
+from .places import ACTOR, ASIDE, FROM, REQUESTER, TO, WHERE, Deixis, PlaceRef, token_span
 
 ACTOR_NOUNS = frozenset({
     "police", "authorities", "authority", "court", "courts", "prosecutor", "prosecutors", "prosecutor's",
@@ -62,8 +62,6 @@ def _phrase_role(toks, n: int, depth: int = 0) -> tuple[str, str | None]:
     if w == "for" and any(t.low in _LEAVING for t in toks[max(0, p - 5):p]):
         return TO, None            # "fled the country for Kyrgyzstan", "left for Istanbul"
     if w in _TO_PREPS:
-        if p > 0 and toks[p - 1].low in ("request", "requests", "back", "return"):
-            return TO, None
         return TO, None
     if w in _FROM_PREPS:
         return FROM, None
@@ -147,10 +145,10 @@ def sentence_places(sent, matches) -> list[PlaceRef]:
     toks = sent.toks
     refs = []
     for m in matches:
-        idx = [k for k, t in enumerate(toks) if t.start >= m.start and t.end <= m.end]
-        if not idx:
+        span = token_span(toks, m.start, m.end)
+        if span is None:
             continue
-        i, j = idx[0], idx[-1] + 1
+        i, j = span
         detail = None
         if i == 0 and toks[0].text.isupper() and j < len(toks) and toks[j].text in ("-", "--", "—", "–", ","):
             # "DUSHANBE -- A Tajik blogger ...": a dateline says where the report was filed
@@ -180,6 +178,5 @@ def sentence_places(sent, matches) -> list[PlaceRef]:
 
 
 SITE_NOUNS = frozenset({"border", "airport", "prison", "jail"})
-THERE_WORDS = frozenset({"there"})
-WHERE_WORDS = frozenset({"where"})
-HOMELAND_WORDS = frozenset({"home", "homeland"})
+DEIXIS = Deixis(there=frozenset({"there"}), where=frozenset({"where"}),
+                homeland=frozenset({"home", "homeland"}), homeland_before=False)

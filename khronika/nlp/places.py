@@ -21,8 +21,12 @@ a default country: when the text does not say, the place stays None.
 """
 from __future__ import annotations
 
+import bisect
+import functools
 from collections import Counter
 from dataclasses import dataclass, field
+
+from ..geo import country_name, find_places
 
 WHERE, TO, FROM, ACTOR, REQUESTER, ASIDE = "where", "to", "from", "actor", "requester", "aside"
 # Where someone lives ("живёт в Бишкеке", "based in Istanbul"): not the place
@@ -88,7 +92,7 @@ class Setting:
         return ", ".join(parts) if parts else None
 
 
-def document_setting(refs_by_sentence: list[list[PlaceRef]], country_name, home_hint: str | None) -> Setting:
+def document_setting(refs_by_sentence: list[list[PlaceRef]], lang: str, home_hint: str | None) -> Setting:
     """The home state (requested by, prosecuting) and the host (where acts happen) of a text.
 
     Home: the country most often named as requester, else the hint (the
@@ -114,7 +118,7 @@ def document_setting(refs_by_sentence: list[list[PlaceRef]], country_name, home_
         ranked = hosts.most_common(2)
         if len(ranked) == 1 or ranked[0][1] >= 2 * ranked[1][1]:
             host = ranked[0][0]
-    return Setting(country_name=country_name, home=home, host=host)
+    return Setting(country_name=functools.partial(country_name, lang=lang), home=home, host=host)
 
 
 def _earlier(date: str | None, than: str | None) -> bool:
@@ -126,6 +130,49 @@ def _earlier(date: str | None, than: str | None) -> bool:
     a, b = date.split("/")[-1], than.split("/")[0]
     n = min(len(a), len(b))
     return a[:n] < b[:n]
+
+
+@dataclass(frozen=True)
+class Deixis:
+    """The words of one language that point at a place instead of naming it."""
+    there: frozenset           # "там", "there": the last place the story named
+    where: frozenset           # "где", "where": the place named just before the clause
+    homeland: frozenset        # "на родину", "home": the home state
+    homeland_before: bool      # Russian names it before the verb too ("на родину вывезли")
+
+
+def refs_by_sentence(text: str, sents: list, lang: str, read) -> list[list[PlaceRef]]:
+    """Every place each sentence names, with its role: one gazetteer pass over
+    the text, then `read(sent, matches)` (the language's role reader) per sentence."""
+    matches = find_places(text, lang)
+    starts = [m.start for m in matches]
+    return [read(sent, matches[bisect.bisect_left(starts, sent.start):bisect.bisect_left(starts, sent.end)])
+            for sent in sents]
+
+
+def token_span(toks: list, start: int, end: int) -> tuple[int, int] | None:
+    """The token range [i, j) a character span covers, if any token."""
+    idx = [k for k, t in enumerate(toks) if t.start >= start and t.end <= end]
+    return (idx[0], idx[-1] + 1) if idx else None
+
+
+def locate_trigger(words: list[str], clause: tuple[int, int], k: int, last: int, etype: str,
+                   refs: list[PlaceRef], persons, setting: Setting, deixis: Deixis,
+                   trigger_starts: list[int], date: str | None) -> Located:
+    """`locate` for the trigger at tokens k..last, whose sentence reads as
+    `words` (lemmas or lower-cased forms): resolves what "там"/"где"/"на
+    родину" point to and where the next event word of the sentence starts."""
+    lo, hi = clause
+    there = None
+    if lo > 0 and words[lo - 1] in deixis.where:
+        there = next((r for r in reversed(refs) if r.i < lo - 1 and r.role in (WHERE, TO)
+                      and r.kind != "adjective"), None)
+    elif any(w in deixis.there for w in words[lo:hi]):
+        there = setting.last
+    homeland = any(w in deixis.homeland for w in words[lo if deixis.homeland_before else k:hi])
+    following = [n for n in trigger_starts if n > last]
+    return locate(etype, k, clause, refs, tuple(persons), setting, there=there, homeland=homeland,
+                  next_trigger=following[0] if following else None, date=date, last=last)
 
 
 def _country_ref(country: str) -> PlaceRef:

@@ -42,13 +42,10 @@ from .ru_events import (
     bare_refusal,
     classify_flight,
     classify_removal,
-    country_name_ru,
     dedupe,
     find_patients,
     find_triggers,
     is_unreal,
-    locate,
-    place_refs_of,
     request_topic,
     subject_dropped,
     topic,
@@ -65,6 +62,7 @@ from .ru_persons import (
     recover_surnames,
     surname_of,
 )
+from .ru_places import locate, place_refs_of
 from .ru_roles import blocked_ids, describe, title_role
 from .ru_tokens import clause_bounds, models, sentences
 
@@ -90,9 +88,9 @@ def extract(document: Document) -> DocumentExtraction:
     attach_mentions(sents, persons, spans)
     attach_speakers(text, sents, persons)
 
-    home = "Россия" if re.search(r"\bРосси[ияю]", text) else None
     place_refs = place_refs_of(text, sents)
-    setting = places.document_setting(place_refs, country_name_ru, "RU" if home else None)
+    # Russian exiles are the usual case: Russia is the home state when the text names it.
+    setting = places.document_setting(place_refs, "ru", "RU" if re.search(r"\bРосси[ияю]", text) else None)
     all_dates = ru_dates.find_dates(text)          # one scan of the whole text
     date_starts = [e.start for e in all_dates]
     # Plain text has no metadata, but a newspaper dateline ("6 марта 2026 года"

@@ -5,19 +5,16 @@ Takes a sentence with its mentions; gives its event triggers (`find_triggers`:
 the unreal ones (`is_unreal`: negated, intended, feared, asked), finds whom
 each happens to (`find_patients`; `topic`/`topic_event` for a case told
 without naming its person), settles the type of a removal, a flight or a
-request (`classify_removal`, `classify_flight`, `request_topic`) and where it
-happened (`place_refs_of`, `locate`). `dedupe` keeps one report per person,
-type and sentence. Charges and terms are ru_charges'; dates ru_event_dates'.
+request (`classify_removal`, `classify_flight`, `request_topic`); where it
+happened is ru_places'. `dedupe` keeps one report per person, type and
+sentence. Charges and terms are ru_charges'; dates ru_event_dates'.
 """
 from __future__ import annotations
 
-import bisect
 import re
 from dataclasses import dataclass
 
 from ..model import EventMention
-from . import places, ru_places
-from ..geo import find_places
 from .ru_lexicon import (
     ACHIEVED_LEMMAS,
     ASYLUM,
@@ -598,40 +595,3 @@ def dedupe(events: list[EventMention]) -> list[EventMention]:
         if key not in seen or e.confidence > seen[key].confidence:
             seen[key] = e
     return sorted(seen.values(), key=lambda e: (e.start, e.person))
-
-
-# --- places ----------------------------------------------------------------------
-
-def country_name_ru(code: str) -> str:
-    from ..geo import country_name
-    return country_name(code, "ru")
-
-
-def place_refs_of(text: str, sents: list[Sent]) -> list[list[places.PlaceRef]]:
-    """Every place each sentence names, with its role (one gazetteer pass over the text)."""
-    matches = find_places(text, "ru")
-    starts = [m.start for m in matches]
-    out = []
-    for sent in sents:
-        inside = matches[bisect.bisect_left(starts, sent.start):bisect.bisect_left(starts, sent.end)]
-        motion = any(t.lemma in VERB_TRIGGERS and VERB_TRIGGERS[t.lemma][0] in ru_places.MOTION_TYPES
-                     for t in sent.toks) if inside else False
-        out.append(ru_places.sentence_places(sent, inside, motion))
-    return out
-
-
-def locate(sent: Sent, tr: Trigger, etype: str, place_refs: list, patients, setting,
-            trigger_starts: list[int], date: str | None = None) -> places.Located:
-    toks = sent.toks
-    lo, hi = clause_bounds(toks, tr.i)
-    refs = place_refs[sent.index]
-    there = None
-    if lo > 0 and toks[lo - 1].lemma in ru_places.WHERE_WORDS:
-        there = next((r for r in reversed(refs) if r.i < lo - 1 and r.role in (places.WHERE, places.TO)
-                      and r.kind != "adjective"), None)
-    elif any(t.lemma in ru_places.THERE_WORDS for t in toks[lo:hi]):
-        there = setting.last
-    homeland = any(t.lemma in ru_places.HOMELAND_WORDS for t in toks[lo:hi])
-    following = [n for n in trigger_starts if n > tr.last]
-    return places.locate(etype, tr.i, (lo, hi), refs, tuple(patients), setting, there=there, homeland=homeland,
-                         next_trigger=following[0] if following else None, date=date, last=tr.last)

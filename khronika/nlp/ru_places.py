@@ -11,13 +11,16 @@ where the airport's preposition says), the noun an adjective agrees with
 """
 from __future__ import annotations
 
-from .places import ACTOR, ASIDE, FROM, REQUESTER, RESIDES, TO, WHERE, PlaceRef
+from . import places
+from .places import ACTOR, ASIDE, FROM, REQUESTER, RESIDES, TO, WHERE, Deixis, PlaceRef, token_span
+from .ru_lexicon import VERB_TRIGGERS
+from .ru_tokens import clause_bounds
 
 # Nouns whose genitive (or agreeing adjective) names who acts.
 ACTOR_NOUNS = frozenset({
     "власть", "власти", "полиция", "полицейский", "суд", "прокуратура", "генпрокуратура", "прокурор",
     "мвд", "министерство", "правительство", "пограничник", "погранслужба", "служба", "спецслужба",
-    "силовик", "следователь", "следствие", "кнб", "гкнб", "гкнб", "фсб", "гунб", "милиция", "органы",
+    "силовик", "следователь", "следствие", "кнб", "гкнб", "фсб", "гунб", "милиция", "органы",
     "орган", "правоохранитель", "сотрудник", "ведомство", "комитет", "миграционный", "департамент",
     "генпрокурор", "суды", "трибунал", "военный", "военнослужащий", "сторона", "режим", "спецназ",
 })
@@ -157,10 +160,10 @@ def sentence_places(sent, matches, motion: bool = False) -> list[PlaceRef]:
     toks = sent.toks
     refs = []
     for m in matches:
-        idx = [k for k, t in enumerate(toks) if t.start >= m.start and t.end <= m.end]
-        if not idx:
+        span = token_span(toks, m.start, m.end)
+        if span is None:
             continue
-        i, j = idx[0], idx[-1] + 1
+        i, j = span
         if m.kind == "adjective":
             role, detail = _adjective_role(toks, i, motion)
         else:
@@ -190,21 +193,42 @@ def sentence_places(sent, matches, motion: bool = False) -> list[PlaceRef]:
     return refs
 
 
+# Adjectives that belong to the name of a court or a unit ("Верховный суд").
+_INSTITUTION_ADJECTIVES = frozenset({"верховный", "конституционный", "военный", "областной", "городской",
+                                     "районный"})
+
+
 def _detail_text(toks, i: int, lemma: str) -> str:
     """The generic noun as a reader would name it: "аэропорт", "СИЗО", "Верховный суд"."""
     for n in range(i - 1, max(-1, i - 5), -1):
         if toks[n].lemma == lemma:
             word = toks[n].text if toks[n].text.isupper() else lemma
-            if n > 0 and toks[n - 1].pos == "ADJ" and toks[n - 1].lemma in ("верховный", "конституционный",
-                                                                                 "военный", "областной",
-                                                                                 "городской", "районный"):
+            if n > 0 and toks[n - 1].pos == "ADJ" and toks[n - 1].lemma in _INSTITUTION_ADJECTIVES:
                 word = f"{toks[n - 1].lemma} {word}"
-            return word[:1].upper() + word[1:] if word.startswith(("верховн", "конституц")) else word
+                if toks[n - 1].text[:1].isupper():
+                    word = word[:1].upper() + word[1:]        # as the text writes it
+            return word
     return lemma
 
 
 SITE_NOUNS = frozenset({"граница", "аэропорт", "сизо", "изолятор", "колония", "тюрьма", "спецприемник", "ивс"})
 MOTION_TYPES = frozenset({"deported", "extradited", "handed_over", "transferred", "fled", "removal"})
-THERE_WORDS = frozenset({"там", "туда"})
-WHERE_WORDS = frozenset({"где", "куда"})
-HOMELAND_WORDS = frozenset({"родина"})
+DEIXIS = Deixis(there=frozenset({"там", "туда"}), where=frozenset({"где", "куда"}),
+                homeland=frozenset({"родина"}), homeland_before=True)
+
+
+def place_refs_of(text: str, sents: list) -> list[list[PlaceRef]]:
+    """Every place each sentence names, with its role."""
+    def read(sent, matches) -> list[PlaceRef]:
+        motion = bool(matches) and any(t.lemma in VERB_TRIGGERS and VERB_TRIGGERS[t.lemma][0] in MOTION_TYPES
+                                       for t in sent.toks)
+        return sentence_places(sent, matches, motion)
+    return places.refs_by_sentence(text, sents, "ru", read)
+
+
+def locate(sent, tr, etype: str, place_refs: list, patients, setting,
+           trigger_starts: list[int], date: str | None = None) -> places.Located:
+    """Where the event of trigger `tr` happened (see `places.locate_trigger`)."""
+    return places.locate_trigger([t.lemma for t in sent.toks], clause_bounds(sent.toks, tr.i), tr.i, tr.last,
+                                 etype, place_refs[sent.index], patients, setting, DEIXIS,
+                                 trigger_starts, date)

@@ -20,7 +20,6 @@ from .ru_names import fold
 OPEN_QUOTES = "«“„\"'"
 CLOSE_QUOTES = "»”“\"'"
 CASE_OF_FEAT = {"Nom": "nomn", "Gen": "gent", "Dat": "datv", "Acc": "accs", "Ins": "ablt", "Loc": "loct"}
-OBLIQUE = {"gent", "accs", "datv", "poss"}
 
 
 # --- models, loaded once per process ---------------------------------------------
@@ -67,7 +66,6 @@ class Sent:
     text: str
     toks: list[Tok]
     mentions: list[Mention] = field(default_factory=list)
-    locs: list[tuple[int, int, str]] = field(default_factory=list)   # token range, normal form
     asks: bool = False              # an interviewer's question: it reports nothing itself
     confirms: int | None = None     # "— Да, 6 ноября.": the index of the question it says yes to
 
@@ -115,8 +113,8 @@ def _paragraph_index(text: str) -> list[int]:
 
 
 def sentences(text: str):
-    """The Natasha document of `text` and its sentences as the rules see them
-    (with the places and courts NER found in each, `Sent.locs`)."""
+    """The Natasha document of `text` and its sentences as the rules see them.
+    (Places come from the gazetteer, `places.refs_by_sentence`, not from NER.)"""
     doc = _segment(text)
     para_starts = _paragraph_index(text)
     sents: list[Sent] = []
@@ -128,15 +126,6 @@ def sentences(text: str):
                             t.start, t.stop))
         paragraph = bisect.bisect_right(para_starts, ds.start) - 1
         sents.append(Sent(n, paragraph, ds.start, ds.stop, ds.text, toks))
-    _, vocab, _, _ = models()
-    for ns in doc.spans:
-        if ns.type in ("LOC",) or (ns.type == "ORG" and re.search(r"суд|СИЗО|изолятор", ns.text, re.IGNORECASE)):
-            for sent in sents:
-                if sent.start <= ns.start and ns.stop <= sent.end:
-                    idx = [k for k, t in enumerate(sent.toks) if t.start >= ns.start and t.end <= ns.stop]
-                    if idx:
-                        ns.normalize(vocab)
-                        sent.locs.append((idx[0], idx[-1] + 1, ns.normal or ns.text))
     return doc, sents
 
 
@@ -158,7 +147,3 @@ def clause_bounds(toks: list[Tok], k: int) -> tuple[int, int]:
     while hi < len(toks) - 1 and not is_boundary(hi + 1):
         hi += 1
     return lo, hi + 1
-
-
-def _mentions_in(sent: Sent, lo: int, hi: int) -> list[Mention]:
-    return [m for m in sent.mentions if m.i >= lo and m.j <= hi]
