@@ -115,3 +115,38 @@ def test_a_genitive_past_the_nouns_own_verb_is_not_its_person():
 def test_a_sanction_of_an_extradition_is_no_extradition():
     got = events("Суд рассмотрит жалобу на санкцию об экстрадиции Умарали Кувватова.")
     assert ("Умарали Кувватов", "extradited") not in got
+
+
+def test_a_name_after_a_kinship_noun_is_its_possessor():
+    # Without a possessive, "Жена X" names X's wife: the name is genitive (the
+    # husband), not an apposition agreeing with "Жена" (a woman "Мурата ...ова").
+    from khronika.nlp.ru_persons import _governed_case
+    from khronika.nlp.ru_tokens import sentences
+    _, sents = sentences("Жена Мурата Тунгишбаева Мерей Калиева опасается за его здоровье.")
+    toks = sents[0].toks
+    assert _governed_case(toks, [t.text for t in toks].index("Мурата")) == frozenset({"gent"})
+    _, sents = sentences("Его жена Мерей Калиева опасается за его здоровье.")
+    toks = sents[0].toks
+    assert _governed_case(toks, [t.text for t in toks].index("Мерей")) != frozenset({"gent"})
+
+
+def test_the_wife_after_a_possessive_is_an_apposition():
+    ex = ru.extract(Document(id="t", path="t.txt", text=(
+        "Его жена Айгерим Нурланова была задержана в Бишкеке."), sha256="", captured_at="",
+        published="2026-07-01", language="ru"))
+    assert "Айгерим Нурланова" in {p.name for p in ex.persons}
+
+
+def test_a_plural_pronoun_reaches_a_list_with_ages():
+    got = events("Двое активистов, 41-летний Бахтиёр К. и 45-летний Джамшед Р., жили в России. "
+                 "22 сентября суд приговорил их к штрафу в 5 тыс. руб. и выдворению.")
+    assert ("Бахтиёр К.", "deportation_ordered") in got and ("Джамшед Р.", "deportation_ordered") in got, got
+
+
+def test_a_real_name_in_brackets_is_the_same_person():
+    ex = ru.extract(Document(id="t", path="t.txt", text=(
+        "Журналист Али Рустамов покинул Россию. В августе Худоберди Саидов (настоящее имя Рустамова) "
+        "был задержан в Москве."), sha256="", captured_at="", published="2026-07-01", language="ru"))
+    subjects = [p for p in ex.persons if p.role == "subject"]
+    assert len(subjects) == 1 and "Худоберди Саидов" in subjects[0].aliases, [(p.name, p.aliases) for p in ex.persons]
+    assert {e.type for e in ex.events if e.person == subjects[0].local_id} >= {"fled", "detained"}

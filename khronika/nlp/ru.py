@@ -57,6 +57,7 @@ from .ru_persons import (
     chains,
     first_of,
     group_persons,
+    merge_aliases,
     person_name,
     person_spans,
     recover_surnames,
@@ -83,7 +84,7 @@ def extract(document: Document) -> DocumentExtraction:
         span.agreement = agreement_of(sents[span.sent].toks, span)
     chains(sents, spans)
     analyse_spans(sents, spans)
-    persons = group_persons(spans)
+    persons = merge_aliases(sents, group_persons(spans))
     describe(sents, persons)
     attach_mentions(sents, persons, spans)
     attach_speakers(text, sents, persons)

@@ -110,10 +110,12 @@ def find_triggers(sent: Sent) -> list[Trigger]:
 
 def _sentenced_to(toks: list[Tok], k: int) -> bool:
     """Is the noun at k what a court sentenced someone to ("к выдворению")?"""
-    for n in range(k - 1, max(-1, k - 8), -1):
+    # A full stop inside a sentence ends an abbreviation ("штрафу в 5 тыс. руб. и
+    # выдворению"), not the clause.
+    for n in range(k - 1, max(-1, k - 12), -1):
         if toks[n].low == "к":
             return any(t.lemma in ("приговорить", "осудить", "постановить") for t in toks[max(0, n - 8):n])
-        if toks[n].text in (".", ";"):
+        if toks[n].text == ";":
             break
     return False
 

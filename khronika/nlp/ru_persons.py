@@ -171,6 +171,10 @@ def chains(sents: list[Sent], spans: list[Span]) -> None:
                 b.chain = a.chain
 
 
+_KIN = {"жена", "муж", "супруга", "супруг", "вдова", "брат", "сестра", "сын", "дочь", "мать", "отец",
+        "племянник", "племянница", "родственник", "родственница"}
+_POSSESSIVES = {"его", "ее", "её", "их", "мой", "моя", "наш", "наша", "свой", "своя", "твой", "твоя"}
+
 _RELATIONS = {"его", "ее", "её", "их", "друг", "друга", "подруга", "подругу", "брат", "брата", "сестра",
               "сестру", "жена", "жену", "муж", "мужа", "коллега", "коллегу", "сослуживец", "сослуживца",
               "соратник", "соратника", "партнер", "партнера", "партнёр", "партнёра", "сын", "сына", "дочь",
@@ -182,7 +186,11 @@ def _is_coordination(between: list[str]) -> bool:
     allowed = {",", "и", "а", "также", "так", "как", "или", "либо"}
     if not between or len(between) > 5 or not ({",", "и", "или", "либо"} & set(between)):
         return False
-    return all(w in allowed or w in _RELATIONS for w in between)
+    # "41-летний Низомиддин К. и 45-летний Фахриддин Х.": an age before a member.
+    return all(w in allowed or w in _RELATIONS or _AGE.fullmatch(w) for w in between)
+
+
+_AGE = re.compile(r"\d+-(?:летн|лети)\w*")
 
 
 def analyse_spans(sents: list[Sent], spans: list[Span]) -> None:
@@ -248,6 +256,11 @@ def _governed_case(toks: list[Tok], i: int) -> frozenset | None:
         return frozenset(PREP_CASE[prev.low])
     if prev.pos == "VERB" and prev.feats.get("Voice") == "Act" and prev.lemma in VERB_TRIGGERS:
         return frozenset({"datv"}) if VERB_TRIGGERS[prev.lemma][1] == "dat" else frozenset({"accs"})
+    # A kinship noun takes its possessor in the genitive ("Жена Мурата Тунгишбаева"):
+    # only with a possessive before it is the name an apposition that agrees
+    # ("его жена Мерей Калиева").
+    if prev.lemma in _KIN and k == i - 1 and not (k > 0 and toks[k - 1].low in _POSSESSIVES):
+        return frozenset({"gent"})
     # A title before the name agrees with it: "российского контрактника Камиля Касимова".
     if prev.pos == "NOUN" and prev.feats.get("Animacy") == "Anim" and prev.feats.get("Case") in CASE_OF_FEAT:
         return frozenset({CASE_OF_FEAT[prev.feats["Case"]]})
@@ -332,6 +345,34 @@ def group_persons(spans: list[Span]) -> list[Person]:
     for p in persons:
         _settle_gender(p)
     return persons
+
+
+# "Худоберди Нурматов (настоящее имя Феруза)", "Иванов, он же Петров": two names of one person.
+_ALIAS_LINKS = (("настоящий", "имя"), ("настоящий", "фамилия"), ("он", "же"), ("она", "же"),
+                ("урожденный",), ("урождённый",), ("известный", "как"), ("псевдоним",))
+
+
+def merge_aliases(sents: list[Sent], persons: list[Person]) -> list[Person]:
+    """Persons the text itself says are one: a name, then in brackets or after a
+    comma the other name with "настоящее имя", "он же", "урождённая"."""
+    by_id = {p.local_id: p for p in persons}
+    spans = sorted((s for p in persons for s in p.spans), key=lambda s: s.start)
+    for a, b in zip(spans, spans[1:]):
+        if a.sent != b.sent or a.person == b.person or a.person not in by_id or b.person not in by_id:
+            continue
+        between = [t for t in sents[a.sent].toks[a.j:b.i] if t.text not in ("(", ",", "—", "-", ":")]
+        lemmas = tuple(t.lemma for t in between)
+        if not between or len(between) > 3 or not any(lemmas[:len(link)] == link for link in _ALIAS_LINKS):
+            continue
+        keep, gone = by_id[b.person], by_id[a.person]
+        if len(gone.spans) > len(keep.spans):
+            keep, gone = gone, keep
+        for s in gone.spans:
+            s.person = keep.local_id
+        keep.spans = sorted(keep.spans + gone.spans, key=lambda s: s.start)
+        keep.first = keep.first or gone.first
+        del by_id[gone.local_id]
+    return [p for p in persons if p.local_id in by_id]
 
 
 def _span_gender(s: Span) -> str | None:
