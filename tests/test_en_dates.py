@@ -9,7 +9,8 @@ from datetime import date
 import pytest
 
 from khronika.nlp import ru_dates
-from khronika.nlp.en_dates import DateExpr, Timeline, find_dates, infer_frame, note_anchor, resolve
+from khronika.nlp.en_date_reading import infer_frame, note_anchor, resolve
+from khronika.nlp.en_dates import DateExpr, Timeline, find_dates
 
 # 2025-10-02 is a Thursday.
 PUBLISHED = {"published": date(2025, 10, 2), "frame_year": 2025, "frame_month": 10}

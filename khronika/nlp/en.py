@@ -25,7 +25,7 @@ import bisect
 import re
 
 from ..model import Document, DocumentExtraction, EventMention, PersonMention
-from . import dates, en_dates, en_places, places
+from . import dates, en_date_reading, en_dates, en_places, places
 from .en_coref import attach_mentions
 from .en_events import (
     PASSIVE_AUX,
@@ -168,7 +168,7 @@ def extract(document: Document, recognizer: PersonRecognizer | None = None) -> D
     setting = places.document_setting(place_refs, "en", home)
     all_dates = en_dates.find_dates(text)
     date_starts = [e.start for e in all_dates]
-    timeline = en_dates.infer_frame(text, document.published or dates.url_date(document.url), all_dates)
+    timeline = en_date_reading.infer_frame(text, document.published or dates.url_date(document.url), all_dates)
     today = timeline.published.isoformat() if timeline.published else None
     default_date: tuple[str | None, str | None] = (None, None)
     events: list[EventMention] = []
@@ -190,7 +190,7 @@ def extract(document: Document, recognizer: PersonRecognizer | None = None) -> D
             if e.kind in ("relative", "vague_relative") and sent.paragraph != anchor[0] \
                     and not (sent_persons & anchor[1]):
                 continue      # "two days later" in a new paragraph about someone else: later than what?
-            iso = en_dates.resolve(e, timeline)
+            iso = en_date_reading.resolve(e, timeline)
             if iso:
                 dated.append((e.start, iso, e.text))
                 anchor = (sent.paragraph, sent_persons)
@@ -198,7 +198,7 @@ def extract(document: Document, recognizer: PersonRecognizer | None = None) -> D
                 if before is not None and e.value is not None and dates.is_before(e.value, before) \
                         and any(a <= e.start <= b for a, b in background):
                     timeline.last = before
-        en_dates.note_anchor(sent.text, timeline, exprs, sentence_start=sent.start)
+        en_date_reading.note_anchor(sent.text, timeline, exprs, sentence_start=sent.start)
         dated = _act_dates(sent, dated)
         if sent.paragraph != prev_paragraph:
             # A live blog's "14:32 — …" entry happens on the day of the blog unless it says otherwise.
