@@ -150,3 +150,21 @@ def test_a_real_name_in_brackets_is_the_same_person():
     subjects = [p for p in ex.persons if p.role == "subject"]
     assert len(subjects) == 1 and "Худоберди Саидов" in subjects[0].aliases, [(p.name, p.aliases) for p in ex.persons]
     assert {e.type for e in ex.events if e.person == subjects[0].local_id} >= {"fled", "detained"}
+
+
+def test_a_former_official_is_no_official():
+    # "бывшего следователя": a former investigator acts for no state; the
+    # pronoun after him is his, not the text's earlier subject's.
+    got = events("Алексея Кудина выслали в Белоруссию. В августе силовики вывезли бывшего "
+                 "белорусского следователя Андрея Остаповича на границу (ему удалось скрыться).")
+    assert ("Андрей Остапович", "escaped") in got and ("Алексей Кудин", "escaped") not in got, got
+
+
+def test_with_and_the_instrumental_is_no_origin():
+    from khronika.nlp.places import FROM
+    from khronika.nlp.ru_places import place_refs_of
+    from khronika.nlp.ru_tokens import sentences
+    text = "Его вывезли на границу с Белоруссией."
+    _, sents = sentences(text)
+    refs = place_refs_of(text, sents)[0]
+    assert refs and all(r.role != FROM for r in refs if r.country == "BY"), refs

@@ -61,7 +61,9 @@ def _preposition_role(prep: str, head, motion: bool) -> str | None:
     if prep in _TO_PREPS:
         return TO
     if prep in _FROM_PREPS:
-        return FROM
+        # "с" with the instrumental is "with", never "from": "на границу с
+        # Белоруссией", "переговоры с Казахстаном".
+        return ASIDE if prep in ("с", "со") and _case(head) == "Ins" else FROM
     if prep in _ASIDE_PREPS:
         return ASIDE
     return None

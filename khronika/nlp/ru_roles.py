@@ -36,7 +36,10 @@ def describe(sents: list[Sent], persons: list[Person]) -> None:
                     p.descriptors.add(t.lemma)
             title = next((t for t in seen if t.lemma in TITLE_TO_ROLE and (
                 CASE_OF_FEAT.get(t.feats.get("Case")) in s.analysis.cases or not t.feats.get("Case"))), None)
-            if title:
+            # A former official ("бывшего белорусского следователя", "экс-министра")
+            # acts for no state now: often the one persecuted.
+            former = any(t.lemma == "бывший" or t.low.startswith("экс") for t in seen)
+            if title and not former:
                 p.role_votes[TITLE_TO_ROLE[title.lemma]] = p.role_votes.get(TITLE_TO_ROLE[title.lemma], 0) + 1
             occupation = next((t for t in seen if t.lemma in OCCUPATIONS), None)
             if occupation:
