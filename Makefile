@@ -1,6 +1,7 @@
 # Khronika: set-up, demo, tests, benchmark.
 #   make demo    venv + install + ingest the sample corpus + print the case timelines
-#   make test    venv + install with test extras + pytest
+#   make test    venv + install with test extras + pytest (SQLite, then the store tests on PostgreSQL)
+#   make test-sqlite / make test-postgres   one half of it
 #   make bench   extraction benchmark (bench/extract.py; BENCH_ARGS="--quick" for a smoke run)
 #   make clean   remove generated files (databases, caches, build output); keeps .venv
 #   make distclean   clean, and remove .venv too
@@ -20,7 +21,7 @@ PIP := $(BIN)/python -m pip --disable-pip-version-check --no-input
 STAMP_BASE := $(VENV)/.khronika-installed
 STAMP_TEST := $(VENV)/.khronika-installed-test
 
-.PHONY: all demo test bench venv install install-test clean distclean
+.PHONY: all demo test test-sqlite test-postgres bench venv install install-test clean distclean
 
 all: test
 
@@ -47,8 +48,25 @@ demo: $(STAMP_BASE)
 	$(BIN)/khronika ingest $(CORPUS) --db $(DB)
 	$(BIN)/khronika timeline --db $(DB)
 
+# The tests that open a store, run a second time with every store on a
+# throwaway PostgreSQL server (tests/conftest.py, tests/pgserver.py).
+PG_TESTS ?= tests/test_store.py tests/test_search.py tests/test_casework_store.py tests/test_web_api.py \
+	tests/test_publish.py tests/test_alerts.py tests/test_watch.py tests/test_place_country.py \
+	tests/test_demo_timeline.py tests/test_cli.py tests/test_delivery_once.py tests/test_resolve_index.py \
+	tests/test_withholding.py
+
 test: $(STAMP_TEST)
+	@status=0; \
+	$(BIN)/python -m pytest -q || status=$$?; \
+	echo "== the store tests again on PostgreSQL (KHRONIKA_TEST_DB=postgresql)"; \
+	KHRONIKA_TEST_DB=postgresql $(BIN)/python -m pytest -q $(PG_TESTS) || status=$$?; \
+	exit $$status
+
+test-sqlite: $(STAMP_TEST)
 	$(BIN)/python -m pytest -q
+
+test-postgres: $(STAMP_TEST)
+	KHRONIKA_TEST_DB=postgresql $(BIN)/python -m pytest -q $(PG_TESTS)
 
 bench: $(STAMP_BASE)
 	$(BIN)/python bench/extract.py $(BENCH_ARGS)

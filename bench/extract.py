@@ -66,7 +66,7 @@ def english_articles() -> tuple[Path, str]:
     paths = sorted(folder.glob("*.en.*"))
     if not paths:
         sys.exit(f"bench: no English reports in {folder}")
-    from khronika.documents import read_paths
+    from khronika.readers import read_paths
     texts = [d.text for d in read_paths(paths) if hasattr(d, "text")]
     return folder, "\n\n".join(texts)
 

@@ -187,10 +187,31 @@ def cmd_rules(args) -> int:
         key = f"{channel}|{target}|{args.person}|{sorted(types)}|{args.place}|{args.keyword}"
         rule = Rule(id="r-" + hashlib.sha256(key.encode()).hexdigest()[:10], channel=channel, target=target,
                     person=args.person, types=types, place=args.place, keyword=args.keyword,
-                    secret=args.secret, name=args.name)
+                    secret=_read_secret(args), name=args.name)
         store.add_rule(rule)
         print(f"added rule {rule.id}: {channel} -> {target}")
         return EXIT_OK
+
+
+def _read_secret(args) -> str | None:
+    """The webhook secret from $VAR, stdin or a prompt; never wanted on the
+    command line, where every user of the machine can read it (ps)."""
+    import getpass
+    import os
+    if args.secret is not None:
+        print("khronika: --secret is deprecated: the command line is visible to every user of this machine; "
+              "use --secret-env VAR, --secret-stdin or --ask-secret", file=sys.stderr)
+        return args.secret or None
+    if args.secret_env:
+        value = os.environ.get(args.secret_env)
+        if not value:
+            raise SystemExit(f"khronika: ${args.secret_env} is empty or not set")
+        return value
+    if args.secret_stdin:
+        return sys.stdin.readline().rstrip("\n") or None
+    if args.ask_secret:
+        return getpass.getpass("webhook secret: ") or None
+    return None
 
 
 def cmd_watch(args) -> int:
@@ -237,8 +258,14 @@ def cmd_serve(args) -> int:
     if public:
         print(f"khronika: listening on {args.host}: other machines can reach the login page; "
               "put it behind HTTPS (a reverse proxy) before anyone logs in from elsewhere", file=sys.stderr)
+    # X-Forwarded-For/-Proto are believed only from the proxies named (default:
+    # one on this machine); from anyone else they are ignored, so a client
+    # cannot pick the address the login throttle counts it under.
+    trusted = args.trusted_proxy or []
+    behind_proxy = args.behind_proxy or bool(trusted)
     options = dict(host=args.host, port=args.port, log_level="warning", access_log=False,
-                   proxy_headers=args.behind_proxy, forwarded_allow_ips="*" if args.behind_proxy else None)
+                   proxy_headers=behind_proxy,
+                   forwarded_allow_ips=",".join(trusted or ["127.0.0.1", "::1"]) if behind_proxy else None)
     if args.workers > 1:
         # Worker processes import the app themselves: hand them the settings
         # through the environment (see khronika.web.app.app_from_environment).
@@ -461,7 +488,12 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--webhook", metavar="URL")
     q.add_argument("--email", metavar="ADDRESS")
     q.add_argument("--telegram", metavar="CHAT_ID")
-    q.add_argument("--secret", help="HMAC-SHA256 key for the webhook signature")
+    secret = q.add_mutually_exclusive_group()
+    secret.add_argument("--secret-env", metavar="VAR",
+                        help="read the HMAC-SHA256 key for the webhook signature from this environment variable")
+    secret.add_argument("--secret-stdin", action="store_true", help="read the webhook key from stdin (one line)")
+    secret.add_argument("--ask-secret", action="store_true", help="prompt for the webhook key")
+    secret.add_argument("--secret", help="deprecated (visible in ps): the webhook key itself")
     q.add_argument("--name")
     db_option(q)
     q = sub_rules.add_parser("list", help="list the rules")
@@ -488,7 +520,11 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--secure-cookies", action="store_true",
                    help="always mark the session cookie Secure (behind an HTTPS proxy)")
     p.add_argument("--behind-proxy", action="store_true",
-                   help="trust X-Forwarded-For/-Proto from the reverse proxy in front")
+                   help="read the client address and scheme from X-Forwarded-For/-Proto, as sent by a "
+                        "trusted proxy (--trusted-proxy; default: one on this machine)")
+    p.add_argument("--trusted-proxy", action="append", metavar="ADDR",
+                   help="address or network (CIDR) of the reverse proxy whose X-Forwarded-For/-Proto to "
+                        "believe; repeat for several; implies --behind-proxy")
     p.set_defaults(func=cmd_serve)
 
     p = sub.add_parser("users", help="web app accounts: add, set, list")

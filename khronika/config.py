@@ -19,6 +19,9 @@ from pathlib import Path
 from .model import SOURCE_KINDS, SourceConfig
 
 DEFAULT_CONFIG = "khronika.toml"
+# A setting whose name says it is a secret (secret, password, token, api_key...).
+_SECRET_SETTING = re.compile(r"^\s*[\w.-]*(secret|password|passwd|token|api_key|apikey)[\w.-]*\s*=",
+                             re.IGNORECASE | re.MULTILINE)
 CONFIG_ENV = "KHRONIKA_CONFIG"
 
 
@@ -107,5 +110,13 @@ def save_sources(sources: list[SourceConfig], path: str | os.PathLike | None = N
         if s.name:
             fields["name"] = s.name
         blocks.append("[[sources]]\n" + "".join(f"{k} = {_toml_value(v)}\n" for k, v in fields.items()))
-    file.write_text((other + "\n\n" if other else "") + "\n".join(blocks), encoding="utf-8")
+    text = (other + "\n\n" if other else "") + "\n".join(blocks)
+    if _SECRET_SETTING.search(text):
+        # Settings such as a token or password: readable by the owner only.
+        descriptor = os.open(file, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+        os.fchmod(descriptor, 0o600)
+        with os.fdopen(descriptor, "w", encoding="utf-8") as handle:
+            handle.write(text)
+    else:
+        file.write_text(text, encoding="utf-8")
     return file

@@ -138,7 +138,7 @@ _NEWLINE = re.compile(r"\n")
 def paragraph_spans(text: str) -> list[tuple[int, int]]:
     """(start, end) of each paragraph: blocks between blank lines, or lines if there are none.
 
-    The rule khronika.documents uses, so on a Document's text (paragraphs
+    The rule khronika.readers uses, so on a Document's text (paragraphs
     joined by blank lines) these are its paragraphs.
     """
     separator = _BLANK_LINE if _BLANK_LINE.search(text) else _NEWLINE

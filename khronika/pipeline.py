@@ -14,9 +14,9 @@ from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, field, replace
 
-from .documents import read_paths
 from .model import Document, DocumentExtraction, ReadFailure, Resolution
 from .nlp import extract_document, warm_up
+from .readers import read_paths
 from .resolve import resolve
 
 
@@ -145,7 +145,8 @@ def ingest(paths: Iterable[str], store, jobs: int = 1, progress: bool = False,
     todo = docs if reextract else [d for d in docs if not store.has_document(d.id)]
     report.skipped = len(docs) - len(todo)
     for ex in iter_extractions(todo, jobs=jobs, progress=progress):
-        known = store.persons()
+        from .store.keys import known_persons  # those a mention's surname key reaches (indexed)
+        known = known_persons(store, [ex])
         resolution = resolve([ex], known=known)
         persons = resolution.persons
         assignments = {local: pid for (doc_id, local), pid in resolution.assignments.items()}

@@ -109,7 +109,18 @@ def _split_name(pm: PersonMention) -> tuple[str | None, str | None]:
     return first, surname
 
 
+def mention_surname_key(pm: PersonMention) -> str:
+    """The key of the bucket `resolve` looks a mention up in: only stored
+    persons whose current name's last word has this surname key can take
+    it (khronika.store.keys.known_persons finds them through an index)."""
+    return surname_key(_split_name(pm)[1]) or ""
+
+
 def resolve(extractions: list[DocumentExtraction], known: list[Person] | None = None) -> Resolution:
+    """Persons and assignments for these extractions. `known`: the stored
+    persons to join; every stored person gives the same result as
+    `khronika.store.keys.known_persons(store, extractions)`, which reads
+    only those a mention's surname key can reach."""
     clusters: list[_Cluster] = []
     by_surname: dict[str, list[_Cluster]] = {}
 

@@ -173,7 +173,8 @@ class Watch:
                                                     replace(document, raw=b""))
             extraction.document = document
             async with self._store_lock:
-                resolution = resolve([extraction], known=self.store.persons())
+                from .store.keys import known_persons
+                resolution = resolve([extraction], known=known_persons(self.store, [extraction]))
                 assignments = {local: pid for (_, local), pid in resolution.assignments.items()}
                 added = self.store.add_document(document, extraction.persons, resolution.persons, assignments,
                                                 extraction.events, analysed=extraction.analysed,
@@ -217,9 +218,9 @@ class Watch:
         async with httpx.AsyncClient(timeout=10.0, follow_redirects=False) as client:
             while not stop.is_set():
                 try:
-                    # One process owns this outbox: no lease, so a restart after a
-                    # kill sends what was in flight at once.
-                    sent, _failed = await deliver_due(self.store, client=client, lease_s=0.0)
+                    # Claimed row by row (see alerts/outbox.py): other watchers on this
+                    # database may deliver too; a killed one's claims are taken at once.
+                    sent, _failed = await deliver_due(self.store, client=client)
                     self.stats.alerts_sent += sent
                 except Exception:            # a locked database, a bug: log it, keep delivering
                     log.exception("alert delivery")

@@ -29,6 +29,7 @@ from pathlib import Path
 import pytest
 from aiosmtpd.controller import Controller
 from aiosmtpd.smtp import AuthResult, LoginPassword
+from pgserver import child_db
 
 from khronika.alerts import alerts_for, alerts_for_events, match, queue_alerts, queue_unqueued
 from khronika.alerts.channels import (
@@ -374,7 +375,8 @@ def test_webhook_payload_headers_and_signature():
         asyncio.run(go())
     (path, headers, body), = receiver.requests
     assert path == "/hook?token=abc"
-    expected = "sha256=" + hmac.new(b"s3cret", body, hashlib.sha256).hexdigest()
+    signed = headers["X-Khronika-Timestamp"].encode() + b"." + body
+    expected = "sha256=" + hmac.new(b"s3cret", signed, hashlib.sha256).hexdigest()
     assert hmac.compare_digest(headers[SIGNATURE_HEADER], expected)
     assert headers[DELIVERY_HEADER] == "17"
     assert headers["Content-Type"] == "application/json; charset=utf-8"
@@ -628,7 +630,7 @@ def test_killed_deliverers_lose_nothing_and_repeat_only_what_was_in_flight(db_pa
             store.enqueue_alerts([alert("r1", f"e{n:02}") for n in range(total)])
         kills = 0
         for kill_at in (3, 9, 16, 24):
-            child = subprocess.Popen([sys.executable, "-c", DELIVERER, str(db_path)], env=env,
+            child = subprocess.Popen([sys.executable, "-c", DELIVERER, child_db(db_path)], env=env,
                                      stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
             deadline = time.monotonic() + 60
             while len(receiver.requests) < kill_at and child.poll() is None and time.monotonic() < deadline:
@@ -637,7 +639,7 @@ def test_killed_deliverers_lose_nothing_and_repeat_only_what_was_in_flight(db_pa
             child.wait(timeout=30)
             child.stderr.close()
             kills += 1
-        child = subprocess.run([sys.executable, "-c", DELIVERER, str(db_path)], env=env,
+        child = subprocess.run([sys.executable, "-c", DELIVERER, child_db(db_path)], env=env,
                                capture_output=True, text=True, timeout=120)
         assert child.returncode == 0, child.stderr
     with open_store(str(db_path)) as store:
@@ -651,6 +653,7 @@ def test_killed_deliverers_lose_nothing_and_repeat_only_what_was_in_flight(db_pa
         f"e{n:02}" for n in range(total)}
 
 
+@pytest.mark.fresh_database        # PostgreSQL runs: an empty database, not a migrated one
 def test_a_database_at_0001_upgrades_to_the_watch_tables_and_back(db_path):
     import sqlalchemy as sa
     from alembic import command

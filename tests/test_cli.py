@@ -1,4 +1,5 @@
-"""End-to-end tests of the `khronika` command: real subprocesses, real SQLite files, no mocks.
+"""End-to-end tests of the `khronika` command: real subprocesses, real SQLite files (or,
+with KHRONIKA_TEST_DB=postgresql, real PostgreSQL databases), no mocks.
 
 Every command runs as `python -m khronika ...` in a temporary directory, with
 this checkout first on PYTHONPATH. Each process loads the NLP models, so the
@@ -18,7 +19,10 @@ import time
 import unicodedata
 from pathlib import Path
 
+import pgserver
 import pytest
+import sqlalchemy as sa
+from pgserver import child_db, store_url
 
 from khronika.model import EVENT_TYPES, ROLES
 
@@ -55,17 +59,31 @@ def cli_env(**extra: str) -> dict[str, str]:
     return env
 
 
+def _stores(args, cwd: Path, env: dict[str, str] | None) -> tuple[list[str], dict[str, str]]:
+    """`--db PATH` and $KHRONIKA_DB as this run's backend needs them (tests/pgserver.py):
+    the paths themselves, or on a PostgreSQL run the URLs of their databases."""
+    args, env = [str(a) for a in args], dict(env or cli_env())
+    for i in range(len(args) - 1):
+        if args[i] == "--db":
+            args[i + 1] = child_db(Path(cwd) / args[i + 1])
+    if env.get("KHRONIKA_DB"):
+        env["KHRONIKA_DB"] = child_db(Path(cwd) / env["KHRONIKA_DB"])
+    return args, env
+
+
 def khronika(*args, cwd: Path, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
     """Run `khronika ARGS...` to completion, capturing its output as text."""
+    args, env = _stores(args, cwd, env)
     return subprocess.run(
-        [sys.executable, "-m", "khronika", *map(str, args)], cwd=cwd, env=env or cli_env(),
+        [sys.executable, "-m", "khronika", *args], cwd=cwd, env=env,
         capture_output=True, text=True, encoding="utf-8", timeout=PROCESS_TIMEOUT,
     )
 
 
 def khronika_popen(*args, cwd: Path, env: dict[str, str] | None = None) -> subprocess.Popen:
+    args, env = _stores(args, cwd, env)
     return subprocess.Popen(
-        [sys.executable, "-m", "khronika", *map(str, args)], cwd=cwd, env=env or cli_env(),
+        [sys.executable, "-m", "khronika", *args], cwd=cwd, env=env,
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, encoding="utf-8",
     )
 
@@ -75,9 +93,16 @@ def described(proc) -> str:
 
 
 def table_counts(db: Path) -> dict[str, int]:
-    with sqlite3.connect(db) as conn:
-        return {t: conn.execute(f"SELECT count(*) FROM {t}").fetchone()[0]
-                for t in ("documents", "events", "persons")}
+    """Rows per table of a store file ({} when there is none), or of its PostgreSQL stand-in."""
+    if pgserver.STORES is None and not db.exists():
+        return {}
+    engine = sa.create_engine(store_url(db))
+    try:
+        with engine.connect() as conn:
+            return {t: conn.execute(sa.text(f"SELECT count(*) FROM {t}")).scalar()
+                    for t in ("documents", "events", "persons")}
+    finally:
+        engine.dispose()
 
 
 def fold(name: str) -> str:
@@ -239,9 +264,9 @@ def corpus_db(tmp_path_factory):
     work = tmp_path_factory.mktemp("corpus")
     db = work / "corpus.db"
     first = khronika("ingest", CORPUS, "--db", db, cwd=work)
-    counts_first = table_counts(db) if db.exists() else {}
+    counts_first = table_counts(db)
     second = khronika("ingest", CORPUS, "--db", db, cwd=work)
-    counts_second = table_counts(db) if db.exists() else {}
+    counts_second = table_counts(db)
     return dict(work=work, db=db, first=first, second=second,
                 counts_first=counts_first, counts_second=counts_second)
 
@@ -284,6 +309,7 @@ def same_fact_twice(tmp_path_factory):
     return dict(work=work, db=db, ingest=ingest, timeline=timeline)
 
 
+@pytest.mark.sqlite_only           # looks for the file
 def test_khronika_db_env_var_is_honoured(same_fact_twice):
     ingest = same_fact_twice["ingest"]
     assert ingest.returncode == 0, described(ingest)
@@ -337,6 +363,7 @@ def stored_documents(db: Path) -> int | None:
         return None
 
 
+@pytest.mark.sqlite_only           # reads the SQLite file while the ingest runs
 def test_kill_9_mid_ingest_leaves_a_consistent_store_and_rerun_completes(tmp_path):
     corpus = tmp_path / "generated"
     write_generated_corpus(corpus)
@@ -516,6 +543,9 @@ def test_a_document_in_another_language_is_stored_and_listed_not_analysed(tmp_pa
     assert result.returncode == 0, result.stderr
     assert "not analysed: language es" in result.stderr
     assert "1 not analysed" in result.stdout
-    with sqlite3.connect(db) as con:
-        rows = dict(con.execute("select language, analysed from documents"))
+    engine = sa.create_engine(store_url(db))
+    with engine.connect() as con:
+        rows = {language: int(analysed) for language, analysed
+                in con.execute(sa.text("select language, analysed from documents"))}
+    engine.dispose()
     assert rows == {"es": 0, "ru": 1}

@@ -6,8 +6,8 @@ from pathlib import Path
 import pytest
 
 from khronika import language
-from khronika.documents import detect_language, read_paths
 from khronika.model import Document
+from khronika.readers import detect_language, read_paths
 
 # All texts written for these tests (no real persons or events).
 TEXTS = {
@@ -92,7 +92,7 @@ def test_paragraph_spans_are_offsets_of_stripped_blocks():
     text = "  First block\nstill first.\n\n \n Second block  \n\n\nThird"
     spans = language.paragraph_spans(text)
     assert [text[start:end] for start, end in spans] == ["First block\nstill first.", "Second block", "Third"]
-    # Without blank lines, each line is a paragraph (as in khronika.documents).
+    # Without blank lines, each line is a paragraph (as in khronika.readers).
     text = "one line\n  another line \nthird"
     assert [text[s:e] for s, e in language.paragraph_spans(text)] == ["one line", "another line", "third"]
     assert language.paragraph_spans("") == []

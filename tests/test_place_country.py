@@ -18,6 +18,7 @@ import pytest
 import sqlalchemy as sa
 import webstore
 from fastapi.testclient import TestClient
+from pgserver import child_db
 
 from khronika.alerts.channels import message_text, payload
 from khronika.alerts.rules import match
@@ -125,6 +126,7 @@ def test_a_reviewer_corrects_place_country_and_destination(store):
     assert store.event(detained)["country"] == "KZ"
 
 
+@pytest.mark.sqlite_only           # a SQLite file at an old revision
 def test_a_store_with_data_upgrades_to_revision_0006(tmp_path):
     from alembic import command
     from alembic.config import Config
@@ -212,7 +214,7 @@ def test_cli_timeline_shows_charge_term_place_country_and_destination(tmp_path):
     env = dict(os.environ, PYTHONIOENCODING="utf-8",
                PYTHONPATH=os.pathsep.join(p for p in (str(REPO_ROOT), os.environ.get("PYTHONPATH")) if p))
     env.pop("KHRONIKA_DB", None)
-    proc = subprocess.run([sys.executable, "-m", "khronika", "timeline", "--db", str(db)], cwd=tmp_path,
+    proc = subprocess.run([sys.executable, "-m", "khronika", "timeline", "--db", child_db(db)], cwd=tmp_path,
                           env=env, capture_output=True, text=True, encoding="utf-8", timeout=180, check=False)
     assert proc.returncode == 0, proc.stderr
     facts = [line.strip() for line in proc.stdout.splitlines() if line.startswith("  ") and not line.startswith("   ")]

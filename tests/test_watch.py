@@ -200,7 +200,8 @@ def test_a_new_item_alerts_by_webhook_and_email_with_person_type_date_and_eviden
     assert "задержала Тимура Ахмедова" in payload["event"]["evidence"]
     assert payload["source"]["url"].endswith("/news/new.html")
     assert payload["source"]["captured_at"]
-    expected = "sha256=" + hmac.new(b"s3cret", body, hashlib.sha256).hexdigest()
+    signed = headers["X-Khronika-Timestamp"].encode() + b"." + body
+    expected = "sha256=" + hmac.new(b"s3cret", signed, hashlib.sha256).hexdigest()
     assert headers["X-Khronika-Signature"] == expected
     # The old item was taken in too, but no rule asked for its person's release.
     assert all(json.loads(b)["event"]["type"] in types for _, b in receiver.deliveries)

@@ -27,9 +27,14 @@ and the body (UTF-8 JSON, version 1):
 Headers:
 - `X-Khronika-Delivery: <outbox id>`: the same on every retry of this alert;
   a receiver that has seen it already should answer 2xx and drop the body.
-- `X-Khronika-Signature: sha256=<hex>`: HMAC-SHA256 of the raw body bytes with
-  the rule's secret (only when the rule has one). Verify before parsing:
-  `hmac.compare_digest(header, "sha256=" + hmac.new(secret, body, sha256).hexdigest())`.
+- `Idempotency-Key: <alert_id>`: the same on every retry, in every store.
+- `X-Khronika-Timestamp: <unix seconds>`: when this attempt was signed (on every
+  delivery; each retry has its own).
+- `X-Khronika-Signature: sha256=<hex>`: HMAC-SHA256, with the rule's secret, of
+  the timestamp, a dot and the raw body bytes: `b"<timestamp>." + body` (only
+  when the rule has a secret). Verify before parsing, and refuse a timestamp
+  more than a few minutes from now, so a captured delivery cannot be replayed:
+  `hmac.compare_digest(header, "sha256=" + hmac.new(secret, ts + b"." + body, sha256).hexdigest())`.
 - `X-Khronika-Event: alert`, `User-Agent: khronika/<version>`.
 
 Any 2xx is delivered; anything else (including a redirect, which is not
@@ -65,6 +70,7 @@ import os
 import re
 import smtplib
 import ssl
+import time
 from dataclasses import dataclass
 from email.message import EmailMessage
 from email.utils import formatdate
@@ -79,6 +85,7 @@ from khronika.views import EVENT_LABELS_RU, format_date, place_label
 CHANNELS = ("webhook", "email", "telegram")
 PAYLOAD_VERSION = 1
 SIGNATURE_HEADER = "X-Khronika-Signature"
+TIMESTAMP_HEADER = "X-Khronika-Timestamp"
 DELIVERY_HEADER = "X-Khronika-Delivery"
 HTTP_TIMEOUT_S = 10.0
 SMTP_TIMEOUT_S = 30.0
@@ -134,22 +141,28 @@ def payload(rule: Rule, alert: Alert) -> dict:
     }
 
 
-def signature(secret: str, body: bytes) -> str:
-    """The X-Khronika-Signature value for a body: "sha256=<hex HMAC-SHA256>"."""
-    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+def signature(secret: str, body: bytes, timestamp: str) -> str:
+    """The X-Khronika-Signature value: "sha256=<hex HMAC-SHA256 of b'<timestamp>.' + body>"."""
+    signed = timestamp.encode("ascii") + b"." + body
+    return "sha256=" + hmac.new(secret.encode(), signed, hashlib.sha256).hexdigest()
 
 
-def webhook_request(rule: Rule, alert: Alert, delivery_id: int | str) -> tuple[bytes, dict[str, str]]:
-    """The exact body bytes and headers a webhook delivery sends."""
+def webhook_request(rule: Rule, alert: Alert, delivery_id: int | str,
+                    now: float | None = None) -> tuple[bytes, dict[str, str]]:
+    """The exact body bytes and headers a webhook delivery sends (signed at `now`)."""
     body = json.dumps(payload(rule, alert), ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    timestamp = str(int(time.time() if now is None else now))
     headers = {
         "Content-Type": "application/json; charset=utf-8",
         "User-Agent": f"khronika/{__version__}",
         "X-Khronika-Event": "alert",
         DELIVERY_HEADER: str(delivery_id),
+        TIMESTAMP_HEADER: timestamp,
+        # The same on every retry and in every store: what a receiver dedups by.
+        "Idempotency-Key": alert_id(alert),
     }
     if rule.secret:
-        headers[SIGNATURE_HEADER] = signature(rule.secret, body)
+        headers[SIGNATURE_HEADER] = signature(rule.secret, body, timestamp)
     return body, headers
 
 

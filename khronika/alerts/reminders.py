@@ -8,6 +8,14 @@ Uses the SMTP settings of the alert e-mails (KHRONIKA_SMTP_*, see
 docs/alerts.md). A deadline is marked reminded only after every address
 took the message, so a failed run is retried by the next one. The message
 goes only to the case's own lawyers; nothing is logged but counts.
+
+Each (deadline, due date, address) is claimed in the store before its
+message is sent and recorded as sent right after (`Store.claim_reminder`,
+table reminder_sends), so two runs at once (cron overlapping a watcher)
+send each reminder once, and a retry after a failure goes only to the
+addresses that did not take it. A crash between the send and the record
+repeats that one message after the claim is taken over, with the same
+Message-ID, which mail clients fold.
 """
 from __future__ import annotations
 
@@ -15,7 +23,11 @@ import datetime as dt
 from email.message import EmailMessage
 from email.utils import formatdate
 
-from khronika.alerts.channels import SmtpSettings, smtp_send, one_line
+from khronika.alerts.channels import SmtpSettings, one_line, smtp_send
+from khronika.store.watch import deliverer_id
+
+# How long a claim on one reminder lasts: longer than an SMTP send may take.
+LEASE_S = 120.0
 
 
 def reminder_message(deadline: dict, to: str, sender: str, today: dt.date) -> EmailMessage:
@@ -40,17 +52,22 @@ def send_due_reminders(store, today: dt.date | None = None,
     today = today or dt.date.today()
     settings = settings or SmtpSettings.from_env()
     sent, errors = 0, []
+    owner = deliverer_id()
     for deadline in store.due_reminders(today):
         if not deadline["emails"]:
             continue            # no lawyer with an address: the dashboard still shows it
-        delivered = True
+        key = (deadline["id"], deadline["due"])
         for address in deadline["emails"]:
+            if not store.claim_reminder(*key, address, owner, lease_s=LEASE_S):
+                continue        # sent already, or another run is sending it now
             try:
                 smtp_send(reminder_message(deadline, address, settings.sender, today), settings)
-                sent += 1
             except Exception as error:       # noqa: BLE001 - one bad address must not stop the others
-                delivered = False
+                store.settle_reminder(*key, address, owner, sent=False)
                 errors.append(f"deadline {deadline['id']} to {address}: {type(error).__name__}: {error}")
-        if delivered:
+                continue
+            store.settle_reminder(*key, address, owner, sent=True)
+            sent += 1
+        if set(deadline["emails"]) <= store.reminders_sent(*key):
             store.mark_reminded(deadline["id"])
     return sent, errors

@@ -78,9 +78,17 @@ def dossier_html(store, person_id: str, *, language: str = "ru", include_case_fi
             case_status = gettext(CASE_STATUS_LABELS.get(case["status"], case["status"]))
     text = summary(person, gettext, filters["date"], filters["event_label"], filters["country"],
                    filters["place"], language=language)
-    return env.get_template("dossier.html").render(
+    page = env.get_template("dossier.html").render(
         person=person, summary=text, case=case, case_status=case_status,
         generated_at=archive.generated_at)
+    forms = archive.withheld_forms()
+    if forms:
+        from khronika.publish.withhold import Scanner
+        own = {word for name in (person.name, person.name_latin, *person.aliases) if name
+               for word in name.split()}
+        if Scanner(forms, exempt=own)(page):
+            raise DossierError("a withheld name is still in the dossier; nothing was written")
+    return page
 
 
 def dossier_pdf(html: str) -> bytes:

@@ -364,7 +364,28 @@ FORMATS = ("json", "csv", "ftm", "timelinejs")
 
 
 def export(archive: PublicArchive, fmt: str, out: IO[str], *, language: str = "ru") -> None:
-    """Write one export format to a text stream (for the CLI)."""
+    """Write one export format to a text stream (for the CLI). When persons
+    are withheld, the export is written to memory first and scanned for
+    every form of their names (khronika/publish/withhold.py); nothing is
+    written if one is found."""
+    forms = archive.withheld_forms()
+    if not forms:
+        _export(archive, fmt, out, language=language)
+        return
+    import io
+
+    from khronika.publish.withhold import Scanner
+    buffer = io.StringIO(newline="")
+    _export(archive, fmt, buffer, language=language)
+    text = buffer.getvalue()
+    own = {word for p in archive.persons for name in (p.name, p.name_latin, *p.aliases) if name
+           for word in name.split()}
+    if Scanner(forms, exempt=own)(text):
+        raise ValueError("a withheld name is still in the export; nothing was written")
+    out.write(text)
+
+
+def _export(archive: PublicArchive, fmt: str, out: IO[str], *, language: str = "ru") -> None:
     if fmt == "json":
         write_json(archive, out, indent=1)
     elif fmt == "csv":

@@ -25,14 +25,18 @@ this module does not read them), who reviewed an event (`reviewed_by`),
 unreviewed and rejected events, persons marked "do not publish", person
 attributes (machine-extracted and never reviewed).
 
-One more safety step: the names of "do not publish" persons (their aliases,
-and the surface forms in which documents mention them) are replaced with
-"[…]" in the evidence sentences and titles that pass, since a public
-person's source may also name someone who must not be named.
+One more safety step: a public person's source may also name someone who
+must not be named. Every text that passes (evidence sentences, titles,
+places, charges, date words) is masked by `khronika.publish.withhold`:
+every form of a "do not publish" person's name, as the extractor found it
+in any document and as their surname inflects, romanizes and takes
+initials, becomes "[…]" (see that module). `withheld_forms()` lists the
+forms to scan the written files for.
 
-Everything is read in one transaction with three queries (events with their
-documents, aliases, withheld names), whatever the number of persons: the
-static site of 10k persons and 100k events is built from one read.
+Everything is read in one transaction (events with their documents,
+aliases, and the withheld persons with their mentions), whatever the number
+of persons: the static site of 10k persons and 100k events is built from
+one read.
 """
 from __future__ import annotations
 
@@ -45,11 +49,13 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
+from khronika.publish.withhold import WITHHELD, Withholder
+from khronika.publish.withhold import load as load_withheld
 from khronika.store import schema as tables
 from khronika.store.facts import date_interval, group_facts
 
 CONFIRMED = "confirmed"
-WITHHELD = "[…]"
+__all__ = ["WITHHELD", "PublicArchive", "PublicFact", "PublicPerson", "PublicSource"]
 _SAFE_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,80}$")
 
 
@@ -172,8 +178,8 @@ class PublicArchive:
         with store._reading() as connection:
             rows = self._event_rows(connection, wanted)
             aliases = self._aliases(connection, wanted)
-            withheld = self._withheld_names(connection, wanted if include_withheld else ())
-        self._redact = _redactor(withheld)
+            spared = (wanted or ()) if include_withheld else ()
+            self.withholder: Withholder = load_withheld(connection, spared)
         self.documents: dict[str, PublicDocument] = {}
         self.events: list[PublicEvent] = []
         self.persons: list[PublicPerson] = []
@@ -227,26 +233,10 @@ class PublicArchive:
             found.setdefault(person_id, []).append(name)
         return found
 
-    @staticmethod
-    def _withheld_names(connection, except_ids: Iterable[str] = ()) -> set[str]:
-        """Every name a "do not publish" person (but `except_ids`) is known or mentioned by."""
-        person, alias, mention = tables.persons.c, tables.aliases.c, tables.mentions.c
-        condition = person.do_not_publish.is_(True)
-        if except_ids:
-            condition = sa.and_(condition, person.id.not_in(list(except_ids)))
-        hidden = sa.select(person.id).where(condition)
-        names: set[str] = set(connection.scalars(sa.select(person.name).where(condition)))
-        names.update(connection.scalars(sa.select(alias.alias).where(alias.person_id.in_(hidden))))
-        for name, forms in connection.execute(
-                sa.select(mention.name, mention.surface_forms).where(mention.person_id.in_(hidden))):
-            names.add(name)
-            names.update(form for form in (forms or []) if isinstance(form, str))
-        return {n.strip() for n in names if n and len(n.strip()) >= 3}
-
     # ------------------------------------------------------------ building
 
     def _build(self, rows: list[dict], aliases: dict[str, list[str]]) -> None:
-        redact = self._redact
+        mask = self.withholder.mask
         by_person: dict[str, list[dict]] = {}
         documents = self.documents
         for row in rows:
@@ -254,12 +244,16 @@ class PublicArchive:
             if document is None:            # once per document: its public fields
                 document = documents[row["document_id"]] = PublicDocument(
                     id=row["document_id"], url=public_url(row["url"]),
-                    title=redact(row["title"]) if row["title"] else row["title"], source=row["source"],
+                    title=mask(row["title"], row["document_id"]), source=row["source"],
                     language=row["language"], published=row["published"],
                     captured_at=row["captured_at"], sha256=row["sha256"])
             # What group_facts reads of the document: only public values.
             row["url"], row["title"] = document.url, document.title
-            row["evidence"] = redact(row["evidence"] or "")
+            document_id = row["document_id"]
+            row["evidence"] = mask(row["evidence"] or "", document_id)
+            for key in ("place", "charge", "date_text"):
+                if row[key]:
+                    row[key] = mask(row[key], document_id)
             by_person.setdefault(row["person_id"], []).append(row)
             self.events.append(PublicEvent(
                 id=row["event_id"], person=row["person_id"], type=row["type"], date=row["date"],
@@ -302,6 +296,10 @@ class PublicArchive:
 
     # ------------------------------------------------------------ derived views
 
+    def withheld_forms(self) -> set[str]:
+        """Every form of every withheld name, to scan written files for."""
+        return self.withholder.forms()
+
     def person(self, person_id: str) -> PublicPerson | None:
         return next((p for p in self.persons if p.id == person_id), None)
 
@@ -324,12 +322,3 @@ def _public_source(document: PublicDocument, evidence: str) -> PublicSource:
                         source=document.source, language=document.language,
                         published=document.published, captured_at=document.captured_at,
                         sha256=document.sha256, evidence=evidence)
-
-
-def _redactor(names: set[str]):
-    if not names:
-        return lambda text: text
-    # Longest first, so "Захара Скрытнова" goes whole before "Скрытнова" is tried.
-    alternatives = "|".join(re.escape(n) for n in sorted(names, key=lambda n: (-len(n), n)))
-    pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
-    return lambda text: pattern.sub(WITHHELD, text) if text else text

@@ -189,6 +189,9 @@ def publish_site(store, out_dir: str | os.PathLike, *, base_url: str | None = No
     try:
         counts = _write_archive(archive, staging, base_url, timings, jobs)
         mark = time.perf_counter()
+        _scan_withheld(archive, staging)
+        timings["scan_s"] = time.perf_counter() - mark
+        mark = time.perf_counter()
         _swap(staging, target)
         timings["swap_s"] = time.perf_counter() - mark
     except BaseException:
@@ -196,6 +199,23 @@ def publish_site(store, out_dir: str | os.PathLike, *, base_url: str | None = No
         raise
     timings["total_s"] = time.perf_counter() - started
     return {**counts, **{k: round(v, 3) for k, v in timings.items()}, "out": str(target)}
+
+
+def _scan_withheld(archive: PublicArchive, root: Path) -> None:
+    """The last check: no written file names a "do not publish" person in
+    any form (khronika/publish/withhold.py). Words of published persons' own
+    names are not searched for (a namesake's page shows their surname)."""
+    forms = archive.withheld_forms()
+    if not forms:
+        return
+    from khronika.publish.withhold import Scanner
+    own = {word for p in archive.persons for name in (p.name, p.name_latin, *p.aliases) if name
+           for word in name.split()}
+    hits = Scanner(forms, exempt=own).files(root)
+    if hits:
+        shown = "; ".join(f"{path}" for path, _ in hits[:5])
+        raise PublishError(f"a withheld name is still in {len(hits)} place(s) ({shown}); "
+                           "nothing was published")
 
 
 def _check_target(target: Path) -> None:

@@ -15,8 +15,8 @@ import asyncio
 import logging
 from dataclasses import dataclass, field
 
-from ..documents import Unreadable
 from ..model import FetchedItem, SourceConfig
+from ..readers import Unreadable
 from .feeds import poll_feed
 from .folders import poll_folder
 from .pages import poll_page

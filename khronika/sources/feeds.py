@@ -21,8 +21,8 @@ from urllib.parse import quote, urlsplit
 
 import feedparser
 
-from ..documents import Unreadable, decode_bytes, normalize_published
 from ..model import FetchedItem, SourceConfig
+from ..readers import Unreadable, decode_bytes, normalize_published
 from .safety import FetchError, Response, SafeClient
 from .text import fragment_text, language_code, reduce_response
 from .urls import canonical_url
@@ -163,6 +163,14 @@ def _entry_html(entry: dict) -> str:
     return best if len(best) >= len(entry.get("summary") or "") else entry.get("summary") or ""
 
 
+def _entry_title(entry: dict) -> str | None:
+    """The entry's title as text: feedparser keeps an HTML title's tags and entities."""
+    title = entry.get("title") or ""
+    if (entry.get("title_detail") or {}).get("type") != "text/plain":
+        title = " ".join(fragment_text(title).split())
+    return title.strip() or None
+
+
 def _entry_url(source: SourceConfig, key: str, link: str | None) -> str:
     if link:
         return canonical_url(link)
@@ -178,7 +186,7 @@ def _entry_url(source: SourceConfig, key: str, link: str | None) -> str:
 async def _entry_item(source: SourceConfig, client: SafeClient, feed: Response, key: str, entry: dict,
                       feed_language: str | None, failed_hosts: set[str]) -> tuple[FetchedItem | None, str | None]:
     link = (entry.get("link") or "").strip() or None
-    title = (entry.get("title") or "").strip() or None
+    title = _entry_title(entry)
     published = _entry_published(entry)
     url = _entry_url(source, key, link)
     reason = None

@@ -1,6 +1,6 @@
 """A local folder as a source: files that are new or changed since the last poll
 (by path, modification time and size, kept in `state`) are read with
-documents.read_paths, exactly as `khronika extract` reads them.
+readers.read_paths, exactly as `khronika extract` reads them.
 """
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ import asyncio
 import time
 from pathlib import Path
 
-from ..documents import read_paths, walk_folder
 from ..model import FetchedItem, ReadFailure, SourceConfig
+from ..readers import read_paths, walk_folder
 from .safety import FetchError
 
 # A file modified this recently may still be being written: it waits for the next poll.

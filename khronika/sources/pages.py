@@ -9,8 +9,8 @@ from __future__ import annotations
 import asyncio
 import hashlib
 
-from ..documents import Unreadable
 from ..model import FetchedItem, SourceConfig
+from ..readers import Unreadable
 from .feeds import conditional_headers, validators
 from .safety import FetchError, SafeClient
 from .text import reduce_response

@@ -11,7 +11,10 @@ it, every redirect) is untrusted. `SafeClient` wraps `httpx.AsyncClient` and
 - follows redirects itself (at most 5), checking every hop like the first;
 - caps the time of a request (all its hops, not counting the wait for a
   per-host slot), the bytes received, and the bytes after Content-Encoding
-  decoding (a gzip bomb stops at the cap, not at the end of memory);
+  decoding: the body is read raw and decoded here (decoding.py), a bounded
+  piece at a time with a cap on the output of every layer, so a gzip, nested
+  gzip or brotli bomb stops at the cap, not at the end of memory, and never
+  holds the event loop for long;
 - takes only http and https URLs;
 - reads robots.txt once per host (cached with a TTL) and respects it unless
   the source says `robots = false`;
@@ -37,6 +40,7 @@ import httpx
 
 from .. import __version__
 from ..model import SourceConfig
+from .decoding import BodyDecoder, DecodeError, TooLarge, accept_encoding
 from .robots import MAX_ROBOTS_BYTES, RobotsRules
 
 MB = 2**20
@@ -108,6 +112,8 @@ def is_public_address(address: str) -> bool:
     """Whether an IP address is a public one (not private, loopback, link-local, reserved...)."""
     ip = ipaddress.ip_address(address.split("%", 1)[0])
     if isinstance(ip, ipaddress.IPv6Address):
+        if ip.is_site_local:            # fec0::/10: deprecated (RFC 3879), still routed inside sites
+            return False
         if ip.ipv4_mapped is not None:
             ip = ip.ipv4_mapped
         elif ip.sixtofour is not None:
@@ -302,6 +308,8 @@ class SafeClient:
         """One request: a Response, or the Location of a redirect."""
         client = self._local if local else self._public
         try:
+            # We undo Content-Encoding ourselves (decoding.py), with a cap on the output.
+            headers = {"Accept-Encoding": accept_encoding(), **(headers or {})}
             async with client.stream("GET", url, headers=headers) as response:
                 location = response.headers.get("location")
                 if response.status_code in REDIRECT_STATUSES and location:
@@ -309,19 +317,10 @@ class SafeClient:
                 length = response.headers.get("content-length", "")
                 if length.isdigit() and int(length) > max_bytes:
                     raise FetchError(label, f"response larger than {_mb(max_bytes)}{where}")
-                chunks: list[bytes] = []
-                decoded = 0
-                async for chunk in response.aiter_bytes():
-                    if response.num_bytes_downloaded > max_bytes:
-                        raise FetchError(label, f"response larger than {_mb(max_bytes)}{where}")
-                    decoded += len(chunk)
-                    if decoded > self.max_decoded_bytes:
-                        raise FetchError(label, f"decompressed response larger than "
-                                                f"{_mb(self.max_decoded_bytes)}{where}")
-                    chunks.append(chunk)
+                content = await self._decoded_body(response, max_bytes, label, where)
                 return Response(url=url, final_url=url, status=response.status_code,
                                 reason=response.reason_phrase, headers=dict(response.headers.items()),
-                                content=b"".join(chunks), captured_at=utc_now())
+                                content=content, captured_at=utc_now())
         except _PrivateAddress:
             raise FetchError(label, f"{parts.host} {PRIVATE_ADDRESS}{where}") from None
         except httpx.TimeoutException:
@@ -332,6 +331,27 @@ class SafeClient:
             raise FetchError(label, f"could not connect: {error or type(error).__name__}{where}") from None
         except httpx.HTTPError as error:
             raise FetchError(label, f"{type(error).__name__}: {error}{where}") from None
+
+    async def _decoded_body(self, response: httpx.Response, max_bytes: int, label: str, where: str) -> bytes:
+        """The body, read raw and decoded a bounded piece at a time, yielding to
+        the event loop between pieces, so that a bomb neither fills memory nor
+        stalls the other sources' polls."""
+        too_large = FetchError(label, f"decompressed response larger than {_mb(self.max_decoded_bytes)}{where}")
+        try:
+            decoder = BodyDecoder(response.headers.get("content-encoding"), self.max_decoded_bytes)
+            pieces: list[bytes] = []
+            async for chunk in response.aiter_raw():
+                if response.num_bytes_downloaded > max_bytes:
+                    raise FetchError(label, f"response larger than {_mb(max_bytes)}{where}")
+                for piece in decoder.feed(chunk):
+                    pieces.append(piece)
+                    await asyncio.sleep(0)
+            pieces.extend(decoder.finish())
+        except TooLarge:
+            raise too_large from None
+        except DecodeError as error:
+            raise FetchError(label, f"could not decode the response body: {error}{where}") from None
+        return b"".join(pieces)
 
     # --- robots.txt ----------------------------------------------------------------------
 

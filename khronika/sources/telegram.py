@@ -23,8 +23,8 @@ from dataclasses import dataclass
 import lxml.html
 from lxml import etree
 
-from ..documents import clean_text, normalize_published
 from ..model import FetchedItem, SourceConfig
+from ..readers import clean_text, normalize_published
 from .safety import FetchError, Response, SafeClient
 from .text import decode_markup, element_text
 

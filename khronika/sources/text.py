@@ -1,6 +1,7 @@
-"""Fetched bytes to clean text, with the readers of khronika.documents."""
+"""Fetched bytes to clean text, with the readers of khronika.readers."""
 from __future__ import annotations
 
+import html
 import re
 from copy import deepcopy
 from dataclasses import dataclass
@@ -8,7 +9,7 @@ from dataclasses import dataclass
 import lxml.html
 from lxml import etree
 
-from ..documents import (
+from ..readers import (
     EMPTY,
     Unreadable,
     clean_text,
@@ -36,13 +37,13 @@ class Page:
 
 def decode_markup(content: bytes, http_charset: str | None = None) -> tuple[str, str]:
     """HTML or XML bytes to text: BOM, strict UTF-8, the declared charset (HTTP header,
-    then meta tag or XML declaration), then detection (documents.decode_bytes)."""
+    then meta tag or XML declaration), then detection (readers.decode_bytes)."""
     return decode_bytes(content, http_charset or declared_charset(content))
 
 
 def reduce_html(content: bytes, http_charset: str | None = None) -> Page:
     """Main text without boilerplate (trafilatura, as for HTML files) and metadata.
-    Raises documents.Unreadable when there is no text."""
+    Raises readers.Unreadable when there is no text."""
     markup, _ = decode_markup(content, http_charset)
     page = extract_html(markup)
     text, _removed = clean_text(page.text)
@@ -55,11 +56,11 @@ def reduce_html(content: bytes, http_charset: str | None = None) -> Page:
 
 def fragment_text(markup: str | None) -> str:
     """The visible text of an HTML fragment (a feed summary, a Telegram message):
-    line breaks kept, link text kept, cleaned with documents.clean_text."""
+    line breaks kept, link text kept, cleaned with readers.clean_text."""
     if not markup or not markup.strip():
         return ""
     if "<" not in markup:
-        return clean_text(markup)[0]
+        return clean_text(html.unescape(markup))[0]      # "AT&amp;T", "&laquo;": entities are markup too
     try:
         root = lxml.html.fragment_fromstring(markup, create_parent="div")
     except (etree.LxmlError, ValueError):

@@ -118,15 +118,20 @@ class ReadingQueries:
             # building that many SQLAlchemy selects costs more than running them.
             for first in range(0, len(wanted), 200):
                 chunk = wanted[first:first + 200]
-                rows = ", ".join(["(?, ?, ?, ?)"] * len(chunk))
-                params: list = []
+                # Named binds (SQLAlchemy renders each dialect's placeholders);
+                # the CASTs type the VALUES columns on PostgreSQL too.
+                rows = ", ".join(f"(CAST(:i{i} AS INTEGER), CAST(:d{i} AS VARCHAR), "
+                                 f"CAST(:f{i} AS INTEGER), CAST(:n{i} AS INTEGER))"
+                                 for i in range(len(chunk)))
+                params: dict = {}
                 for i, (doc_id, start, end) in enumerate(chunk):
                     begin = max(0, start - width)
-                    params += [i, doc_id, begin + 1, end - begin + width]
-                result = connection.exec_driver_sql(
+                    params.update({f"i{i}": i, f"d{i}": doc_id, f"f{i}": begin + 1,
+                                   f"n{i}": end - begin + width})
+                result = connection.execute(sa.text(
                     f"WITH spans(i, doc_id, first, length) AS (VALUES {rows}) "
                     "SELECT spans.i, substr(documents.text, spans.first, spans.length) "
-                    "FROM spans JOIN documents ON documents.id = spans.doc_id", tuple(params))
+                    "FROM spans JOIN documents ON documents.id = spans.doc_id"), params)
                 for i, text in result:
                     doc_id, start, end = chunk[i]
                     begin = max(0, start - width)

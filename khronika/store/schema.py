@@ -87,6 +87,8 @@ aliases = sa.Table(
     sa.Column("person_id", ID, sa.ForeignKey("persons.id"), nullable=False),
     sa.Column("alias", sa.Text, nullable=False),
     sa.Column("alias_key", sa.Text, nullable=False, index=True),
+    # resolve.surname_key of the last word (revision 0007; see store/keys.py).
+    sa.Column("name_key", sa.Text, index=True),
     sa.UniqueConstraint("person_id", "alias"),
 )
 
@@ -220,11 +222,26 @@ outbox = sa.Table(
     sa.Column("last_error", sa.Text),
     sa.Column("created_at", TIMESTAMP, nullable=False),
     sa.Column("sent_at", TIMESTAMP),
+    # Who is sending it and until when (revision 0007; see alerts/outbox.py).
+    sa.Column("claimed_by", sa.String(64)),
+    sa.Column("claimed_until", sa.Float),
     sa.UniqueConstraint("rule_id", "event_id"),
     sa.Index("ix_outbox_status_next_attempt_at", "status", "next_attempt_at"),
 )
 
-WATCH_TABLES = (sources, items, rules, outbox)
+# Each deadline reminder sent to each address, claimed before it is sent
+# (revision 0007; see alerts/reminders.py).
+reminder_sends = sa.Table(
+    "reminder_sends", metadata,
+    sa.Column("deadline_id", sa.Integer, primary_key=True),
+    sa.Column("due", SHORT, primary_key=True),
+    sa.Column("address", sa.Text, primary_key=True),
+    sa.Column("claimed_by", sa.String(64)),
+    sa.Column("claimed_until", sa.Float),
+    sa.Column("sent_at", TIMESTAMP),
+)
+
+WATCH_TABLES = (sources, items, rules, outbox, reminder_sends)
 
 
 # --- the web app (revision 0004) -------------------------------------------------
@@ -359,4 +376,4 @@ WEB_TABLES = (users, web_sessions, login_failures, audit_log, person_redirects, 
               deadlines, tasks, notes, attachments)
 # Tables whose rows are private to the legal team (publish/export never read them).
 PRIVATE_TABLES = (case_files, case_lawyers, deadlines, tasks, notes, attachments, audit_log,
-                  web_sessions, users)
+                  web_sessions, users, reminder_sends)

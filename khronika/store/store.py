@@ -19,14 +19,14 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy.engine import Connection, Engine
 
-from khronika import search
+from khronika import search, search_pg  # noqa: F401 (search_pg: registers the PostgreSQL backend)
 from khronika.geo import country_of
 from khronika.model import Document, EventMention, Person, PersonMention
 from khronika.store import schema as tables
 from khronika.store.casework import CONFIRMED, PENDING_REVIEW, CaseworkQueries, _redirected
 from khronika.store.common import _chunks, _now, _now_precise
 from khronika.store.facts import Fact, group_facts
-from khronika.store.keys import alias_key
+from khronika.store.keys import alias_key, name_key
 from khronika.store.reading import ReadingQueries
 from khronika.store.watch import SEEN_CAP, WatchQueries  # noqa: F401 (SEEN_CAP: re-exported)
 
@@ -44,7 +44,8 @@ _MIGRATION_LOCK_KEY = 0x6B68726F
 
 
 def resolve_url(db: str | os.PathLike | None = None) -> str:
-    """The SQLAlchemy URL for `db`: a URL as is, a path as a SQLite file.
+    """The SQLAlchemy URL for `db`: a URL as is (postgresql:// -> postgresql+psycopg://),
+    a path as a SQLite file.
 
     None falls back to $KHRONIKA_DB, then to "khronika.db" in the working
     directory.
@@ -53,11 +54,27 @@ def resolve_url(db: str | os.PathLike | None = None) -> str:
         db = os.environ.get(DB_ENV) or DEFAULT_DB
     db = os.fspath(db)
     if "://" in db:
+        # A plain PostgreSQL URL gets the psycopg 3 driver (the `postgres`
+        # extra), not SQLAlchemy's default psycopg2.
+        for scheme in ("postgresql://", "postgres://"):
+            if db.startswith(scheme):
+                return "postgresql+psycopg://" + db[len(scheme):]
         return db
     if db == ":memory:":
         return "sqlite://"
     path = Path(db).expanduser().absolute()
     return sa.URL.create("sqlite", database=str(path)).render_as_string()
+
+
+def _create_private(database: str) -> None:
+    """Create a new SQLite file readable by its owner only (0600); SQLite gives
+    its -wal and -shm files the database file's mode. An existing file is left as it is."""
+    if database.startswith("file:"):
+        return
+    try:
+        os.close(os.open(database, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        pass
 
 
 def open_store(db: str | os.PathLike | None = None) -> Store:
@@ -87,6 +104,7 @@ class Store(CaseworkQueries, ReadingQueries, WatchQueries):
             database = sa.make_url(url).database
             if database and database != ":memory:":
                 Path(database).parent.mkdir(parents=True, exist_ok=True)
+                _create_private(database)
         options: dict[str, Any] = {}
         if is_sqlite and sa.make_url(url).database not in (None, "", ":memory:"):
             # Enough pooled connections for the web app's thread pool: past
@@ -148,7 +166,7 @@ class Store(CaseworkQueries, ReadingQueries, WatchQueries):
         # Inside a write transaction: two processes opening a fresh database
         # at once serialize here, and the second finds the schema at head.
         # (SQLite: BEGIN IMMEDIATE; PostgreSQL: a transaction-scoped advisory
-        # lock, released at commit. The PostgreSQL path is not tested yet.)
+        # lock, released at commit.)
         with self._writing() as connection:
             if connection.dialect.name == "postgresql":
                 connection.execute(sa.text("SELECT pg_advisory_xact_lock(:key)"),
@@ -294,8 +312,8 @@ class Store(CaseworkQueries, ReadingQueries, WatchQueries):
             document_id=doc.id, sha256=doc.sha256, captured_at=doc.captured_at,
             raw=bytes(doc.raw or b""),
         ))
-        # The full-text index, in the same transaction. SQLite only: other
-        # backends have no index yet and `search` raises NotImplementedError.
+        # The full-text index, in the same transaction. SQLite only: on
+        # PostgreSQL the index is a generated column (khronika.search_pg).
         if connection.dialect.name == "sqlite":
             search.index_document(connection, doc.id, doc.title, doc.text)
 
@@ -340,7 +358,7 @@ class Store(CaseworkQueries, ReadingQueries, WatchQueries):
             if name and name not in known:
                 known.add(name)
                 connection.execute(tables.aliases.insert().values(
-                    person_id=person_id, alias=name, alias_key=alias_key(name)))
+                    person_id=person_id, alias=name, alias_key=alias_key(name), name_key=name_key(name)))
 
     @staticmethod
     def _insert_mentions(connection: Connection, doc_id: str,
@@ -540,7 +558,8 @@ class Store(CaseworkQueries, ReadingQueries, WatchQueries):
     def search(self, query: str, **filters) -> search.SearchPage:
         """Full-text search of the stored documents: see `khronika.search.search`
         for the query language and the filters (person_id, types, country,
-        date_from, date_to, source, limit, offset). SQLite only for now."""
+        date_from, date_to, source, limit, offset); on PostgreSQL the
+        backend is `khronika.search_pg`."""
         with self._reading() as connection:
             return search.search(connection, query, **filters)
 

@@ -8,6 +8,9 @@ tables (revision 0002) serve only the watcher and its deliveries.
 from __future__ import annotations
 
 import dataclasses
+import os
+import secrets
+import socket
 import time
 from collections.abc import Iterable
 from typing import Any
@@ -24,6 +27,43 @@ SEEN_CAP = 5000
 
 # Outbox row statuses.
 PENDING, SENT, FAILED = "pending", "sent", "failed"
+
+_deliverer: tuple[int, str] | None = None
+
+
+def deliverer_id() -> str:
+    """This process as the owner of delivery claims: "host:pid:random", new in
+    every process (a restarted watcher is another owner)."""
+    global _deliverer
+    if _deliverer is None or _deliverer[0] != os.getpid():
+        _deliverer = (os.getpid(), f"{socket.gethostname()[:40]}:{os.getpid()}:{secrets.token_hex(4)}")
+    return _deliverer[1]
+
+
+def _dead_owners(owners: Iterable[str | None]) -> list[str]:
+    """The claim owners that were processes of this host and are gone. An
+    owner on another host, or whose pid now names a live process, counts as
+    alive: its claims wait for their lease to run out."""
+    host = socket.gethostname()[:40]
+    dead = []
+    for owner in owners:
+        parts = (owner or "").split(":")
+        if len(parts) != 3 or parts[0] != host or not parts[1].isdigit():
+            continue
+        try:
+            os.kill(int(parts[1]), 0)
+        except ProcessLookupError:
+            dead.append(owner)
+            continue
+        except OSError:         # PermissionError: alive, another user's
+            continue
+        try:                    # Linux: a zombie (killed, not yet reaped) is gone too
+            with open(f"/proc/{parts[1]}/stat", "rb") as stat:
+                if stat.read().rpartition(b")")[2].split()[:1] == [b"Z"]:
+                    dead.append(owner)
+        except OSError:
+            pass
+    return dead
 
 
 class WatchQueries:
@@ -294,51 +334,165 @@ class WatchQueries:
 
     def due_alerts(self, now: float | None = None, limit: int = 50, *,
                    lease_s: float = 0.0) -> list[tuple[int, Alert, int]]:
-        """Pending alerts whose next attempt is due: (outbox id, alert, attempts
-        so far), oldest due first.
+        """Pending alerts whose next attempt is due and that nobody holds:
+        (outbox id, alert, attempts so far), oldest due first.
 
-        `lease_s` > 0 claims them: their next attempt moves `lease_s` ahead in
-        the same transaction, so another deliverer (a second worker) does not
-        take them meanwhile; a deliverer that dies holding a claim delays
-        those alerts by at most `lease_s`.
+        `lease_s` > 0 claims them for this process (see `claim_alerts`);
+        0 only reads."""
+        if lease_s > 0:
+            return self.claim_alerts(deliverer_id(), now, limit, lease_s=lease_s)
+        now = time.time() if now is None else now
+        with self._reading() as connection:
+            rows = connection.execute(self._due_query(now, limit)).all()
+            return self._outbox_alerts(connection, [row.id for row in rows])
+
+    @staticmethod
+    def _due_query(now: float, limit: int):
+        outbox = tables.outbox.c
+        return (sa.select(outbox.id)
+                .where(outbox.status == PENDING, outbox.next_attempt_at <= now,
+                       sa.or_(outbox.claimed_until.is_(None), outbox.claimed_until <= now))
+                .order_by(outbox.next_attempt_at, outbox.id).limit(limit))
+
+    @staticmethod
+    def _outbox_alerts(connection: Connection, ids: list[int],
+                       condition=None) -> list[tuple[int, Alert, int]]:
+        outbox = tables.outbox.c
+        query = (sa.select(outbox.id, outbox.payload, outbox.attempts).where(outbox.id.in_(ids))
+                 .order_by(outbox.next_attempt_at, outbox.id))
+        if condition is not None:
+            query = query.where(condition)
+        return [(row.id, Alert(**row.payload), row.attempts)
+                for row in connection.execute(query)] if ids else []
+
+    def claim_alerts(self, owner: str, now: float | None = None, limit: int = 50, *,
+                     lease_s: float) -> list[tuple[int, Alert, int]]:
+        """Claim up to `limit` due alerts for `owner` until `now + lease_s`, in
+        one transaction: (outbox id, alert, attempts so far), oldest due first.
+
+        A row is free when no claim is on it, its claim ran out, or its owner
+        was a process of this host that is gone (killed with -9: its rows
+        are taken at once, not after the lease). SQLite: the write lock is
+        taken up front (BEGIN IMMEDIATE), so the select and the update are one
+        atomic step; PostgreSQL: SELECT ... FOR UPDATE SKIP LOCKED, and the
+        update re-checks that each row is still free. Only rows the update
+        gave to `owner` come back.
         """
         now = time.time() if now is None else now
         outbox = tables.outbox.c
-        query = (sa.select(outbox.id, outbox.payload, outbox.attempts)
-                 .where(outbox.status == PENDING, outbox.next_attempt_at <= now)
-                 .order_by(outbox.next_attempt_at, outbox.id).limit(limit))
-        # A read first: the delivery loop asks often and usually finds nothing,
-        # and only a claim needs the write lock.
+        pick = self._due_query(now, limit)
+        # A read first: the delivery loop asks often and usually finds nothing.
         with self._reading() as connection:
-            rows = connection.execute(query).all()
-        if rows and lease_s > 0:
-            with self._writing() as connection:
-                rows = connection.execute(query).all()
-                if rows:
-                    connection.execute(tables.outbox.update()
-                                       .where(outbox.id.in_([row.id for row in rows]))
-                                       .values(next_attempt_at=now + lease_s))
-        return [(row.id, Alert(**row.payload), row.attempts) for row in rows]
+            found = connection.execute(pick).first() is not None
+            dead = [] if found else _dead_owners(connection.scalars(
+                sa.select(outbox.claimed_by).distinct().where(
+                    outbox.status == PENDING, outbox.next_attempt_at <= now,
+                    outbox.claimed_until > now)))
+        if not found and not dead:
+            return []
+        until = now + lease_s
+        with self._writing() as connection:
+            if dead:
+                connection.execute(tables.outbox.update()
+                                   .where(outbox.claimed_by.in_(dead), outbox.status == PENDING)
+                                   .values(claimed_by=None, claimed_until=None))
+            if connection.dialect.name == "postgresql":
+                pick = pick.with_for_update(skip_locked=True)
+            ids = list(connection.scalars(pick))
+            if not ids:
+                return []
+            connection.execute(tables.outbox.update().where(
+                outbox.id.in_(ids), outbox.status == PENDING,
+                sa.or_(outbox.claimed_until.is_(None), outbox.claimed_until <= now))
+                .values(claimed_by=owner, claimed_until=until))
+            return self._outbox_alerts(connection, ids, sa.and_(outbox.claimed_by == owner,
+                                                                outbox.claimed_until == until))
+
+    def confirm_claim(self, outbox_id: int, owner: str, now: float | None = None, *,
+                      lease_s: float) -> bool:
+        """Right before a send: is the row still `owner`'s and pending? Then
+        its claim is renewed until `now + lease_s` and True comes back; False
+        when another deliverer took it (our lease ran out) or it was settled."""
+        now = time.time() if now is None else now
+        outbox = tables.outbox.c
+        with self._writing() as connection:
+            return connection.execute(tables.outbox.update().where(
+                outbox.id == outbox_id, outbox.claimed_by == owner, outbox.status == PENDING)
+                .values(claimed_until=now + lease_s)).rowcount == 1
 
     def mark_sent(self, outbox_id: int) -> None:
         """The receiver accepted it: never send it again."""
-        with self._writing() as connection:
-            connection.execute(tables.outbox.update().where(tables.outbox.c.id == outbox_id).values(
-                status=SENT, attempts=tables.outbox.c.attempts + 1, sent_at=_now(),
-                last_error=None))
-
-    def mark_failed(self, outbox_id: int, error: str, next_attempt_at: float | None) -> None:
-        """One failed attempt: retry at `next_attempt_at`, or give up (status
-        'failed') when it is None."""
         outbox = tables.outbox.c
-        values: dict[str, Any] = dict(attempts=outbox.attempts + 1, last_error=error)
+        with self._writing() as connection:
+            connection.execute(tables.outbox.update()
+                               .where(outbox.id == outbox_id, outbox.status != SENT).values(
+                status=SENT, attempts=outbox.attempts + 1, sent_at=_now(), last_error=None,
+                claimed_by=None, claimed_until=None))
+
+    def mark_failed(self, outbox_id: int, error: str, next_attempt_at: float | None, *,
+                    owner: str | None = None) -> None:
+        """One failed attempt: retry at `next_attempt_at`, or give up (status
+        'failed') when it is None. With `owner`: only while the row is still
+        that deliverer's (a claim taken over meanwhile is left alone)."""
+        outbox = tables.outbox.c
+        values: dict[str, Any] = dict(attempts=outbox.attempts + 1, last_error=error,
+                                      claimed_by=None, claimed_until=None)
         if next_attempt_at is None:
             values["status"] = FAILED
         else:
             values["next_attempt_at"] = float(next_attempt_at)
+        condition = [outbox.id == outbox_id, outbox.status == PENDING]
+        if owner is not None:
+            condition.append(outbox.claimed_by == owner)
         with self._writing() as connection:
-            connection.execute(tables.outbox.update()
-                               .where(outbox.id == outbox_id, outbox.status == PENDING).values(**values))
+            connection.execute(tables.outbox.update().where(*condition).values(**values))
+
+    # ------------------------------------------------------------ deadline reminders
+
+    def claim_reminder(self, deadline_id: int, due: str, address: str, owner: str,
+                       now: float | None = None, *, lease_s: float) -> bool:
+        """Claim the reminder of one deadline (at this due date) to one address
+        before sending it: True when this process may send it now; False when
+        it was sent already or another live process holds it."""
+        now = time.time() if now is None else now
+        send = tables.reminder_sends.c
+        key = sa.and_(send.deadline_id == deadline_id, send.due == due, send.address == address)
+        try:
+            with self._writing() as connection:
+                row = connection.execute(sa.select(send.sent_at, send.claimed_by, send.claimed_until)
+                                         .where(key)).first()
+                if row is None:
+                    connection.execute(tables.reminder_sends.insert().values(
+                        deadline_id=deadline_id, due=due, address=address, claimed_by=owner,
+                        claimed_until=now + lease_s))
+                    return True
+                free = [send.claimed_until.is_(None), send.claimed_until <= now, send.claimed_by == owner]
+                if row.claimed_by and _dead_owners([row.claimed_by]):
+                    free.append(send.claimed_by == row.claimed_by)
+                return connection.execute(tables.reminder_sends.update().where(
+                    key, send.sent_at.is_(None), sa.or_(*free))
+                    .values(claimed_by=owner, claimed_until=now + lease_s)).rowcount == 1
+        except sa.exc.IntegrityError:
+            return False        # PostgreSQL: another process inserted the claim first
+
+    def settle_reminder(self, deadline_id: int, due: str, address: str, owner: str, *,
+                        sent: bool) -> None:
+        """Record a claimed reminder's outcome: sent, or released for the next run."""
+        send = tables.reminder_sends.c
+        values: dict[str, Any] = dict(claimed_by=None, claimed_until=None)
+        if sent:
+            values["sent_at"] = _now()
+        with self._writing() as connection:
+            connection.execute(tables.reminder_sends.update().where(
+                send.deadline_id == deadline_id, send.due == due, send.address == address,
+                send.sent_at.is_(None), send.claimed_by == owner).values(**values))
+
+    def reminders_sent(self, deadline_id: int, due: str) -> set[str]:
+        """The addresses the reminder of this deadline (at this due date) went to."""
+        send = tables.reminder_sends.c
+        with self._reading() as connection:
+            return set(connection.scalars(sa.select(send.address).where(
+                send.deadline_id == deadline_id, send.due == due, send.sent_at.is_not(None))))
 
     def outbox_counts(self) -> dict[str, int]:
         """Outbox rows by status: {'pending': n, 'sent': n, 'failed': n}."""

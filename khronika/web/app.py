@@ -28,7 +28,7 @@ from markupsafe import Markup
 
 from khronika import views
 from khronika.store import Store, open_store
-from khronika.web import auth, i18n
+from khronika.web import auth, i18n, limits
 
 WEB_DIR = Path(__file__).parent
 
@@ -97,9 +97,12 @@ def _is_api(request: Request) -> bool:
 
 
 def create_app(db: str | os.PathLike | None = None, *, secure_cookies: bool | None = None,
-               store: Store | None = None) -> FastAPI:
+               store: Store | None = None, max_body_bytes: int = limits.DEFAULT_MAX_BODY,
+               max_upload_bytes: int = limits.DEFAULT_MAX_UPLOAD) -> FastAPI:
     """The web app over the store at `db`. `secure_cookies` forces the cookie's
-    Secure flag on or off; by default it is on when the request came over HTTPS."""
+    Secure flag on or off; by default it is on when the request came over HTTPS.
+    Request bodies are capped (limits.py) at `max_body_bytes`, uploads by a
+    signed-in user at `max_upload_bytes`."""
     @asynccontextmanager
     async def lifespan(app: FastAPI):
         yield
@@ -114,7 +117,9 @@ def create_app(db: str | os.PathLike | None = None, *, secure_cookies: bool | No
     from khronika.web.service import PageCache
     app.state.page_cache = PageCache()
 
-    app.add_middleware(SecurityHeaders)
+    app.add_middleware(limits.BodyLimit, max_body=max_body_bytes, max_upload=max_upload_bytes,
+                       session_cookie=auth.SESSION_COOKIE)
+    app.add_middleware(SecurityHeaders)             # added last: outermost, so a 413 has the headers too
 
     @app.exception_handler(LoginRequired)
     async def login_required(request: Request, _exc: LoginRequired):
@@ -259,6 +264,7 @@ def _environment(language: str) -> jinja2.Environment:
     )
     env.globals["highlight"] = highlight
     env.filters["urlquote"] = lambda value: quote(str(value), safe="")
+    env.filters["http_url"] = http_url
     env.filters["country"] = env.globals["country_label"]
     return env
 
@@ -277,6 +283,21 @@ def render(ctx: Context, template: str, values: dict[str, Any], *, status_code: 
     if ctx.request.query_params.get("lang") in i18n.LANGUAGES:
         set_cookie(ctx.request, response, "khronika_lang", ctx.language, max_age=365 * 86400)
     return response
+
+
+def http_url(value: Any) -> str | None:
+    """`value` when it is an http(s) URL, else None: the one check before any
+    stored URL becomes a link (never javascript:, data:, vbscript:...)."""
+    if not isinstance(value, str):
+        return None
+    text = value.strip()
+    try:
+        parts = urlsplit(text)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
+        return None
+    return text
 
 
 def highlight(text: str, start: int, end: int) -> Markup:

@@ -10,13 +10,17 @@
   the form field `csrf_token` or the `X-CSRF-Token` header (synchronizer
   token). The login form, which has no session yet, uses a double-submit
   cookie. A request whose Origin names another site is refused as well.
-- Login throttling: after 5 failed attempts within 15 minutes, for one
-  username or from one address, further attempts are refused (429) until
-  the window passes. Kept in the store, so it holds across server processes.
+- Login throttling per (account, client address): after 5 failures within
+  15 minutes each further try waits 1 s, 2 s, 4 s, ... at most 60 s (429 with
+  Retry-After); one address also waits after 20 failures on any accounts.
+  Never a lockout of the account from other addresses. Kept in the store, so
+  it holds across server processes. The client address is the connection's,
+  or X-Forwarded-For's only from a configured trusted proxy (cli.py).
 """
 from __future__ import annotations
 
 import hmac
+import math
 import secrets
 import time
 from dataclasses import dataclass
@@ -90,36 +94,57 @@ class User:
 
 
 class LoginThrottle:
-    """Failed logins per key (a username, an address) in a sliding window,
-    kept in the store so that every server process (`--workers N`) counts
-    the same failures."""
+    """Failed logins per (account, client address), and per address, with
+    delays that grow with every failure: after `free` failures within the
+    window, the next try waits `base_s`, then twice that, and so on up to
+    `max_delay_s`. A delay holds only for that address: an account is never
+    locked for everyone else (which would let anyone lock a user out).
+    Kept in the store, so every server process (`--workers N`) counts the
+    same failures."""
 
-    def __init__(self, store, limit: int = 5, window_s: float = 15 * 60):
+    def __init__(self, store, free: int = 5, base_s: float = 1.0, max_delay_s: float = 60.0,
+                 window_s: float = 15 * 60, address_free: int = 20):
         self.store = store
-        self.limit = limit
+        self.free = free
+        self.base_s = base_s
+        self.max_delay_s = max_delay_s
         self.window_s = window_s
+        self.address_free = address_free       # many people may share an address (NAT, a proxy)
 
-    def retry_after(self, *keys: str) -> int:
+    @staticmethod
+    def keys(username: str, address: str) -> tuple[str, str]:
+        """The (account, address) key and the address key."""
+        return f"pair:{username.strip().lower()}|{address}", f"addr:{address}"
+
+    def delay(self, failures: int, free: int) -> float:
+        """Seconds to wait after the last of `failures` failures."""
+        if failures < free:
+            return 0.0
+        return min(self.max_delay_s, self.base_s * 2.0 ** (failures - free))
+
+    def retry_after(self, pair_key: str, address_key: str) -> int:
         """Seconds until a login may be tried again for these keys; 0: now."""
         now = time.time()
-        waits = [failures[-self.limit] + self.window_s - now
-                 for failures in self.store.login_failures(keys, now - self.window_s).values()
-                 if len(failures) >= self.limit]
-        return int(max(waits) + 1) if waits else 0
+        found = self.store.login_failures((pair_key, address_key), now - self.window_s)
+        waits = [failures[-1] + self.delay(len(failures), free) - now
+                 for failures, free in ((found[pair_key], self.free), (found[address_key], self.address_free))
+                 if failures]
+        wait = max(waits, default=0.0)
+        return math.ceil(wait) if wait > 0 else 0
 
     def failed(self, *keys: str) -> None:
         now = time.time()
         self.store.record_login_failure(keys, now, forget_before=now - self.window_s)
 
-    def succeeded(self, username_key: str) -> None:
-        self.store.clear_login_failures(username_key)
+    def succeeded(self, pair_key: str) -> None:
+        self.store.clear_login_failures(pair_key)
 
 
 def log_in(request, username: str, password: str) -> str | None:
     """A new session token for a right password; None for a wrong one; 429
-    when this name or address has failed too often (see LoginThrottle)."""
+    while this address must wait before trying this name again (see LoginThrottle)."""
     store, throttle = request.app.state.store, request.app.state.throttle
-    keys = (f"user:{username.strip().lower()}", f"addr:{request.client.host if request.client else '?'}")
+    keys = throttle.keys(username, request.client.host if request.client else "?")
     wait = throttle.retry_after(*keys)
     if wait:
         raise HTTPException(429, "too many failed logins; try again later",

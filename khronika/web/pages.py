@@ -142,7 +142,7 @@ async def document_page(ctx: Ctx, doc_id: str):
 
 @router.get("/documents/{doc_id}/snapshot")
 async def snapshot(ctx: Ctx, doc_id: str):
-    service.document(ctx, doc_id)            # the same visibility as the document
+    service.snapshot_document(ctx, doc_id)   # the same visibility as the document
     found = ctx.store.snapshot_bytes(doc_id)
     if found is None:
         raise KeyError(doc_id)

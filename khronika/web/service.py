@@ -16,6 +16,7 @@ from typing import Any
 from fastapi import HTTPException
 
 from khronika.model import EVENT_TYPES
+from khronika.publish.withhold import WITHHELD, for_store
 from khronika.web.app import Context
 
 PAGE_SIZE = 20
@@ -29,6 +30,11 @@ def _visible_person(ctx: Context, person_id: str) -> tuple[dict, list]:
     person = ctx.store.person_record(person_id)
     if person is None:
         redirect = ctx.store.person_redirects([person_id]).get(person_id)
+        if redirect and not ctx.user.sees_unreviewed:
+            # A viewer is not told where a merged id went when it went to a withheld person.
+            target = ctx.store.person_record(redirect)
+            if target is None or target["do_not_publish"]:
+                raise KeyError(person_id)
         if redirect:
             raise HTTPException(308, headers={"Location": f"/persons/{redirect}"}, detail=redirect)
         raise KeyError(person_id)
@@ -80,7 +86,9 @@ def person_page(ctx: Context, person_id: str) -> dict[str, Any]:
     other requests (see PageCache): callers must not change it."""
     cache: PageCache = ctx.request.app.state.page_cache
     version = ctx.store.person_version(person_id)
-    key = (person_id, ctx.user is not None and ctx.user.sees_unreviewed)
+    sees_all = ctx.user is not None and ctx.user.sees_unreviewed
+    # A viewer's page masks the withheld persons: it changes when they do.
+    key = (person_id, sees_all, None if sees_all or ctx.user is None else for_store(ctx.store)[0])
     found = cache.get(key, version) if version is not None and ctx.user is not None else None
     if found is not None:
         return found
@@ -95,23 +103,43 @@ def _person_page(ctx: Context, person_id: str) -> dict[str, Any]:
     spans = [(s.document_id, s.start, s.end) for f in facts for s in f.sources
              if s.start is not None and s.end is not None]
     contexts = ctx.store.evidence_contexts(spans)
+    viewer = not ctx.user.sees_unreviewed
+    withholder = for_store(ctx.store)[1] if viewer else None
     timeline = []
     for fact in facts:
         sources = []
         for source in fact.sources:
             found = contexts.get((source.document_id, source.start, source.end))
             context = None if found is None else {"text": found[0], "start": found[1], "end": found[2]}
-            sources.append(source._asdict() | {"context": context})
+            item = source._asdict() | {"context": context}
+            if withholder:          # viewers: "do not publish" persons named nowhere
+                _mask_source(withholder, item)
+            sources.append(item)
         # Shallow on purpose: dataclasses.asdict deep-copies every field.
         timeline.append({field.name: getattr(fact, field.name) for field in dataclasses.fields(fact)}
                         | {"sources": sources})
     dated = [f for f in facts if f.date]
     status = dated[-1].type if dated else (facts[-1].type if facts else None)
     public = {k: person[k] for k in ("id", "name", "name_latin", "aliases", "role", "gender", "attributes")}
-    if ctx.user.sees_unreviewed:
+    if viewer:
+        # Attributes are machine-extracted and never reviewed: not for viewers.
+        public["attributes"] = {}
+    else:
         public["do_not_publish"] = bool(person["do_not_publish"])
         public["locked"] = bool(person["locked"])
     return {"person": public, "status": status, "timeline": timeline, "rendered": {}}
+
+
+def _mask_source(withholder, item: dict) -> None:
+    """One source of a viewer's timeline with the withheld persons masked."""
+    document_id = item["document_id"]
+    item["evidence"] = withholder.mask(item["evidence"], document_id)
+    item["title"] = withholder.mask(item["title"], document_id)
+    context = item["context"]
+    if context is not None:
+        text, (start, end) = withholder.mask_keeping(context["text"], (context["start"], context["end"]),
+                                                     document_id)
+        item["context"] = {"text": text, "start": start, "end": end}
 
 
 def persons(ctx: Context, fragment: str | None = None) -> list[dict]:
@@ -139,8 +167,35 @@ def document(ctx: Context, doc_id: str) -> dict:
                             if e["review_status"] == "confirmed" and not e["do_not_publish"]]
         if not record["events"]:
             raise KeyError(doc_id)
+        _mask_document(for_store(ctx.store)[1], record)
     for key in ("meta", "removed", "path"):
         record.pop(key, None)
+    return record
+
+
+def _mask_document(withholder, record: dict) -> None:
+    """A viewer's document: every mention of a withheld person masked in the
+    title, the text and the evidence, the evidence spans moved to match."""
+    if not withholder:
+        return
+    doc_id = record["id"]
+    events = record["events"]
+    offsets = [o for e in events for o in (e["span_start"], e["span_end"])]
+    text, moved = withholder.mask_keeping(record["text"] or "", offsets, doc_id)
+    record["text"] = text
+    record["title"] = withholder.mask(record["title"], doc_id)
+    for i, event in enumerate(events):
+        event["span_start"], event["span_end"] = moved[2 * i], moved[2 * i + 1]
+        event["evidence"] = withholder.mask(event["evidence"], doc_id)
+
+
+def snapshot_document(ctx: Context, doc_id: str) -> dict:
+    """The document whose captured bytes may be downloaded: as `document`,
+    but a viewer gets no snapshot of a text that names a withheld person
+    (the bytes cannot be masked)."""
+    record = document(ctx, doc_id)
+    if not ctx.user.sees_unreviewed and WITHHELD in (record["text"] or "") + (record["title"] or ""):
+        raise KeyError(doc_id)
     return record
 
 
@@ -171,13 +226,38 @@ def search(ctx: Context, q: str, *, person: str | None = None, type: str | None 
             raise ValueError(f"not a date: {value!r} (use YYYY, YYYY-MM or YYYY-MM-DD)")
     page = max(1, min(page, 500))
     person = person_id_for(ctx, person) if person else None
+    withholder = None if ctx.user.sees_unreviewed else for_store(ctx.store)[1]
+    if withholder and _names_withheld(withholder, q):
+        # A viewer asking for a withheld person gets what an unknown name gets.
+        return {"query": q, "page": page, "page_size": PAGE_SIZE, "total": 0, "total_capped": False,
+                "hits": []}
     result = ctx.store.search(
         q, person_id=person or None, types=[type] if type else None, country=(country or None),
         date_from=date_from or None, date_to=date_to or None, source=source or None,
         limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE, confirmed_only=not ctx.user.sees_unreviewed)
+    hits = [dict(vars(hit)) for hit in result.hits]     # flat: no asdict deep copy
+    if withholder:
+        for hit in hits:
+            for key in ("title", "sentence", "snippet_html"):
+                hit[key] = withholder.mask(hit[key], hit["document_id"])
     return {"query": q, "page": page, "page_size": PAGE_SIZE, "total": result.total,
-            "total_capped": result.total_capped,
-            "hits": [dict(vars(hit)) for hit in result.hits]}     # flat: no asdict deep copy
+            "total_capped": result.total_capped, "hits": hits}
+
+
+def _names_withheld(withholder, q: str | None) -> bool:
+    """Whether a search query names a withheld person (a word of their name
+    in any form, or a prefix ("Скрытн*") of one)."""
+    if not q or not withholder:
+        return False
+    if withholder.names_withheld(q) or withholder.names_withheld(q.title()):
+        return True
+    prefixes = [w.rstrip("*").casefold() for w in q.replace('"', " ").split() if w.endswith("*")]
+    prefixes = [p for p in prefixes if len(p) >= 2]
+    if not prefixes:
+        return False
+    words = {w.casefold() for form in withholder.forms() for w in form.replace(".", " ").split()
+             if len(w) > 1}
+    return any(w.startswith(p) for p in prefixes for w in words)
 
 
 def _iso_prefix(value: str) -> bool:
