@@ -168,3 +168,30 @@ def test_with_and_the_instrumental_is_no_origin():
     _, sents = sentences(text)
     refs = place_refs_of(text, sents)[0]
     assert refs and all(r.role != FROM for r in refs if r.country == "BY"), refs
+
+
+def _doc(text, published="2026-07-01"):
+    return ru.extract(Document(id="t", path="t.txt", text=text, sha256="", captured_at="",
+                               published=published, language="ru"))
+
+
+def test_the_lawyer_apposed_to_a_clients_genitive_is_a_lawyer_and_not_his_clients_fate():
+    ex = _doc("Рустам Каримов был задержан в Дубае. Как сообщил адвокат Р. Каримова, Олег Смирнов, "
+              "сейчас его подзащитный находится в одиночной камере СИЗО Дубая. "
+              "«Надеемся на лучшее», - отметил Смирнов.")
+    roles = {p.name: p.role for p in ex.persons}
+    assert roles.get("Олег Смирнов") == "lawyer", roles
+    client = next(p.local_id for p in ex.persons if p.name == "Рустам Каримов")
+    assert {e.person for e in ex.events} == {client}
+
+
+def test_an_undeclined_surname_alone_is_the_person_named_with_it_in_full():
+    ex = _doc("Журналист Афган Мухтарлы был похищен в Тбилиси. Находящегося под арестом Мухтарлы "
+              "на два дня отпустили домой.")
+    assert [p.name for p in ex.persons] == ["Афган Мухтарлы"], [(p.name, p.aliases) for p in ex.persons]
+
+
+def test_a_pronoun_in_what_a_person_said_is_the_speaker():
+    got = events("Блогер Тумсо Абдурахманов, который покинул республику из-за конфликта с родственниками "
+                 "Рамзана Кадырова, сообщил о том, что его задержали в Варшаве.")
+    assert ("Тумсо Абдурахманов", "detained") in got and ("Рамзан Кадыров", "detained") not in got, got

@@ -70,6 +70,8 @@ from .ru_tokens import clause_bounds, models, sentences
 # "по обвинению в ...", "по подозрению в ...": the charge behind a search or an arrest.
 _ACCUSED = re.compile(r"\bпо\s+(?:обвинени|подозрени)[юяи]\s+в", re.IGNORECASE)
 
+_CLIENT_WORDS = {"подзащитный", "подзащитная", "клиент", "клиентка", "доверитель", "доверительница"}
+
 __all__ = ["extract", "models"]      # models: nlp.warm_up loads them through this module
 
 
@@ -171,6 +173,9 @@ def extract(document: Document) -> DocumentExtraction:
             if patients and counsel and set(patients) <= counsel and tr.type in ON_BEHALF:
                 # "— Мы подали апелляцию, — говорит адвокат": for the client.
                 patients = topic(sents, sent, people_in, wider=True)
+            if patients and counsel and set(patients) & counsel and _CLIENT_WORDS & {t.lemma for t in sent.toks}:
+                # "адвокат Николаев: сейчас его подзащитный находится в СИЗО": the client, not the lawyer.
+                patients = tuple(p for p in patients if p not in counsel) or topic(sents, sent, people_in)
             if not patients and subject_dropped(sent, tr):
                 patients, fit = topic(sents, sent, people_in), 0.7
             if not patients and topic_event(sent, tr):

@@ -97,13 +97,46 @@ def attach_mentions(sents: list[Sent], persons: list[Person], spans: list[Span])
                     if sent.index - last_group_sent <= 3:
                         target = next((g for g in reversed(recent) if len(g) > 1), None)
                 else:
+                    target = _reporter(sent, k, gender, gender_of, blocked)
                     for g in reversed(recent[-12:]):
+                        if target:
+                            break
                         if len(g) == 1 and gender_of.get(g[0]) in (gender, None) and g[0] not in blocked:
                             target = g
                             break
                 if target:
                     sent.mentions.append(Mention(k, k + 1, target, frozenset(cases), is_pronoun=True))
             k += 1
+
+
+def _reporter(sent: Sent, k: int, gender: str, gender_of: dict, blocked: set) -> tuple[str, ...] | None:
+    """"Абдурахманов, который покинул республику из-за конфликта с родственниками
+    Кадырова, сообщил, что его депортируют": a pronoun in what a person said is
+    the person who said it, not the last name before it."""
+    toks = sent.toks
+    that = next((n for n in range(k - 1, 0, -1) if toks[n].low == "что"), None)
+    if that is None or any(t.text in (";", ":") or t.pos == "VERB" for t in toks[that + 1:k]):
+        return None
+    verb = next((n for n in range(that - 1, -1, -1) if toks[n].lemma in SPEECH_VERBS), None)
+    if verb is None or that - verb > 4:
+        return None
+    for m in sorted(sent.mentions, key=lambda m: m.i):
+        if m.is_pronoun or m.j > verb or "nomn" not in m.cases or len(m.persons) != 1:
+            continue
+        person = m.persons[0]
+        between = toks[m.j:verb]
+        # the speaker: the nominative name that opens the clause of the speech verb
+        if person not in blocked and gender_of.get(person) in (gender, None) and not any(
+                t.pos in ("VERB", "AUX") and t.lemma not in SPEECH_VERBS and not _in_relative(toks, m.j, n)
+                for n, t in enumerate(between, start=m.j)):
+            return (person,)
+    return None
+
+
+def _in_relative(toks, start: int, n: int) -> bool:
+    """Is the verb at n inside a relative clause ("…, который покинул республику, …")
+    opened after the name that ends at `start`?"""
+    return any(t.lemma == "который" for t in toks[start:n])
 
 
 # --- who speaks: first person in quotes and interviews ---------------------------

@@ -334,6 +334,21 @@ def group_persons(spans: list[Span]) -> list[Person]:
                     if r.score >= 0.3}
         owners = [p for p in persons if p is not lone and p.first and any(_same_first(p.first, k) and
                                                                             len(k) > 1 for k in keys)]
+        written = {fold(s.words[0]) for s in lone.spans if len(s.words) == 1}
+        surnamed = [p for p in persons if p is not lone and p.key in written and len(p.key) > 3]
+        if not owners and len(surnamed) == 1 and all(s.analysis.surname is None for s in lone.spans):
+            # "Находящегося под арестом Мухтарлы": an undeclined surname the
+            # dictionary reads as a first name is the surname the text used in full.
+            owner = surnamed[0]
+            named = next(s.analysis for s in owner.spans if s.analysis.surname)
+            gender, surname = named.gender, named.surname
+            for s in lone.spans:
+                s.analysis = ru_names.NameAnalysis(None, None, surname, owner.key, gender, _ALL_CASES, 1.0,
+                                                   {gender: (None, None, surname, _ALL_CASES, 1.0, owner.key)})
+                s.person = owner.local_id
+            owner.spans = sorted(owner.spans + lone.spans, key=lambda s: s.start)
+            persons.remove(lone)
+            continue
         if len(owners) == 1:
             owners[0].spans.extend(lone.spans)
             owners[0].spans.sort(key=lambda s: s.start)
@@ -348,6 +363,7 @@ def group_persons(spans: list[Span]) -> list[Person]:
 
 
 # "Худоберди Нурматов (настоящее имя Феруза)", "Иванов, он же Петров": two names of one person.
+_ALL_CASES = frozenset({"nomn", "gent", "datv", "accs", "ablt", "loct"})
 _ALIAS_LINKS = (("настоящий", "имя"), ("настоящий", "фамилия"), ("он", "же"), ("она", "же"),
                 ("урожденный",), ("урождённый",), ("известный", "как"), ("псевдоним",))
 

@@ -17,9 +17,20 @@ from .ru_tokens import CASE_OF_FEAT, Sent, Tok
 
 
 def describe(sents: list[Sent], persons: list[Person]) -> None:
+    ends = {(s.sent, s.j): s for p in persons for s in p.spans}
     for p in persons:
         for s in p.spans:
             toks = sents[s.sent].toks
+            # "адвокат У. Кувватова, Николай Николаев": the title before a client's
+            # genitive name is the apposed name's.
+            client = ends.get((s.sent, s.i - 1)) if s.i > 1 and toks[s.i - 1].text == "," else None
+            if client is not None and client.person != s.person:
+                k = client.i - 1
+                while k > 0 and (toks[k].text == "." or len(toks[k].text) == 1 and toks[k].text.isupper()):
+                    k -= 1          # the client's initials: "У. Кувватова"
+                if k >= 0 and toks[k].lemma in TITLE_TO_ROLE and toks[k].feats.get("Case") == "Nom":
+                    role = TITLE_TO_ROLE[toks[k].lemma]
+                    p.role_votes[role] = p.role_votes.get(role, 0) + 1
             # Title right before the name: "министр внутренних дел Марат Ахметжанов".
             k = s.i - 1
             seen = []
