@@ -427,3 +427,10 @@ def test_charge_in_quotes_after_in_absentia():
                    language="en")
     ex = en.extract(doc)
     assert [e.charge for e in ex.events if e.type == "charged"] == ["discrediting the armed forces"]
+
+
+def test_a_sentence_served_in_a_prison_in_a_country_is_placed_there():
+    ex = extract("In 2023, Germany deported Tajik nationals Bilol Karimov and Abdullo Nazarov, who were "
+                 "subsequently sentenced to 10 and seven years in prison in Tajikistan.")
+    sentenced = [e for e in ex.events if e.type == "sentenced"]
+    assert len(sentenced) == 2 and {e.country for e in sentenced} == {"TJ"}, [(e.type, e.country) for e in ex.events]

@@ -9,7 +9,7 @@ as the subject of its verb ("Georgia deported him").
 """
 from __future__ import annotations
 
-from .places import ACTOR, ASIDE, FROM, REQUESTER, TO, WHERE, Deixis, PlaceRef, token_span
+from .places import ACTOR, ASIDE, CUSTODY_SITES, FROM, REQUESTER, TO, WHERE, Deixis, PlaceRef, token_span
 
 ACTOR_NOUNS = frozenset({
     "police", "authorities", "authority", "court", "courts", "prosecutor", "prosecutors", "prosecutor's",
@@ -163,6 +163,9 @@ def sentence_places(sent, matches) -> list[PlaceRef]:
             role, detail = _phrase_role(toks, i)
         if role in (WHERE, FROM) and _biography(toks, i):
             role = ASIDE
+        if role == WHERE and detail is None and i > 1 and toks[i - 1].low == "in" \
+                and toks[i - 2].low in CUSTODY_SITES:
+            detail = toks[i - 2].low          # "sentenced to seven years in prison in Tajikistan"
         refs.append(PlaceRef(i=i, j=j, name=m.name, country=m.country, kind=m.kind, role=role,
                              detail=detail))
     named = {r.i for r in refs}

@@ -39,6 +39,8 @@ HOST_TYPES = frozenset({"detained", "arrested", "extradition_approved", "extradi
                         "asylum_granted", "entry_refused", "released", "escaped", "disappeared"})
 # Acts of the state that prosecutes: where the case is, usually the home state.
 PROSECUTION_TYPES = frozenset({"charged", "wanted", "sentenced"})
+# Generic nouns of places of custody (PlaceRef.detail): a sentence is served where they are.
+CUSTODY_SITES = frozenset({"prison", "jail", "colony", "тюрьма", "колония"})
 # Acts that move a person: a country they leave and one they are sent or flee to.
 REMOVAL_TYPES = frozenset({"deported", "extradited", "handed_over", "transferred", "fled"})
 
@@ -269,7 +271,9 @@ def locate(etype: str, k: int, clause: tuple[int, int], refs: list[PlaceRef], pe
         # A place after the trigger usually belongs to the crime ("обвиняемого в
         # дезертирстве из части в Южной Осетии"), not to the court: only one
         # right after it counts ("осуждён в Москве").
-        wheres = [r for r in by_role[WHERE] if r.i <= (last if last is not None else k) + 3]
+        # "sentenced to seven years in prison in Tajikistan": where the prison is, the court is.
+        wheres = [r for r in by_role[WHERE] if r.i <= (last if last is not None else k) + 3
+                  or (r.detail or "").lower() in CUSTODY_SITES]
     else:
         wheres = by_role[WHERE]
     pick = _nearest(wheres, k)
