@@ -53,7 +53,7 @@ demo: $(STAMP_BASE)
 PG_TESTS ?= tests/test_store.py tests/test_search.py tests/test_casework_store.py tests/test_web_api.py \
 	tests/test_publish.py tests/test_alerts.py tests/test_watch.py tests/test_place_country.py \
 	tests/test_demo_timeline.py tests/test_cli.py tests/test_delivery_once.py tests/test_resolve_index.py \
-	tests/test_withholding.py
+	tests/test_withholding.py tests/test_settings_store.py tests/test_pagination.py
 
 test: $(STAMP_TEST)
 	@status=0; \

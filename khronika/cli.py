@@ -5,7 +5,8 @@ import argparse
 import json
 import sys
 
-from . import __version__
+from . import __version__, cli_crypto
+from .cli_settings import add_io_parsers, cmd_sources, import_export
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
 
@@ -123,36 +124,6 @@ def cmd_persons(args) -> int:
     return EXIT_OK
 
 
-def cmd_sources(args) -> int:
-    from .config import ConfigError, guess_kind, load_sources, normalise_url, parse_interval, save_sources
-    from .model import SourceConfig
-    try:
-        sources = load_sources(args.config)
-        if args.action == "list":
-            for s in sources:
-                flags = ", ".join(f for f, on in (("local", s.local), ("ignores robots.txt", not s.robots)) if on)
-                print(f"{s.id}  {s.kind:<8} every {s.every_s:g}s  {s.url}" + (f"  ({flags})" if flags else ""))
-            return EXIT_OK
-        if args.action == "add":
-            kind = args.kind or guess_kind(args.url)
-            source = SourceConfig(url=normalise_url(args.url, kind), kind=kind, every_s=parse_interval(args.every),
-                                  local=args.local, robots=not args.no_robots, name=args.name)
-            sources = [s for s in sources if s.id != source.id] + [source]
-            path = save_sources(sources, args.config)
-            print(f"added {source.kind} {source.url} (every {source.every_s:g}s) to {path}")
-            return EXIT_OK
-        # remove
-        kept = [s for s in sources if args.url not in (s.url, s.id)]
-        if len(kept) == len(sources):
-            print(f"khronika: no source {args.url!r}", file=sys.stderr)
-            return EXIT_SOME_FAILED
-        save_sources(kept, args.config)
-        print(f"removed {len(sources) - len(kept)} source(s)")
-        return EXIT_OK
-    except ConfigError as exc:
-        print(f"khronika: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-
 
 def cmd_rules(args) -> int:
     import hashlib
@@ -160,6 +131,8 @@ def cmd_rules(args) -> int:
     from .model import EVENT_TYPES, Rule
     from .store import open_store
     with open_store(args.db) as store:
+        if args.action in ("import", "export"):
+            return import_export(store, args)
         if args.action == "list":
             for r in store.rules():
                 what = ", ".join(f"{k}={v}" for k, v in (("person", r.person), ("types", ",".join(r.types)),
@@ -218,22 +191,26 @@ def cmd_watch(args) -> int:
     import asyncio
     import logging
 
-    from .config import ConfigError, load_sources
+    from .config import ConfigError, config_path
     from .store import open_store
+    from .store.settings import import_once
     from .watch import Watch
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(message)s", stream=sys.stderr)
-    try:
-        sources = load_sources(args.config)
-    except ConfigError as exc:
-        print(f"khronika: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    if not sources:
-        print("khronika: no sources: add one with `khronika sources add URL`", file=sys.stderr)
-        return EXIT_USAGE
     with open_store(args.db) as store:
-        for source in sources:
-            store.upsert_source(source)
-        watch = Watch(store, sources, deliver=not args.no_deliver)
+        try:
+            imported = import_once(store, args.config)
+        except ConfigError as exc:
+            print(f"khronika: {exc}", file=sys.stderr)
+            return EXIT_USAGE
+        if imported:
+            print(f"khronika: imported {imported[0]} source(s) and {imported[1]} rule(s) from "
+                  f"{config_path(args.config)} into the database (edit them with `khronika sources`)",
+                  file=sys.stderr)
+        sources = store.sources()
+        if not sources:
+            print("khronika: no sources: add one with `khronika sources add URL`", file=sys.stderr)
+            return EXIT_USAGE
+        watch = Watch(store, sources, deliver=not args.no_deliver, reload_s=5.0)
         try:
             stats = asyncio.run(watch.run(duration_s=args.duration))
         except KeyboardInterrupt:
@@ -360,9 +337,11 @@ def cmd_publish(args) -> int:
     return EXIT_OK
 
 
-def _open_output(path: str | None, *, binary: bool = False, newline: str | None = None):
+def _open_output(path: str | None, *, binary: bool = False, newline: str | None = None, age=None):
     """A file to write, or stdout for None or "-" (not closed by the caller's `with`)."""
     import contextlib
+    if age:
+        return cli_crypto.age_output(path, age, binary=binary, newline=newline)
     if path in (None, "-"):
         return contextlib.nullcontext(sys.stdout.buffer if binary else sys.stdout)
     if binary:
@@ -391,7 +370,7 @@ def cmd_export(args) -> int:
                 return EXIT_USAGE
         else:
             archive = PublicArchive(store)
-    with _open_output(args.out, newline="" if args.format == "csv" else None) as out:
+    with _open_output(args.out, newline="" if args.format == "csv" else None, age=args.age_recipient) as out:
         export(archive, args.format, out, language=args.lang)
     return EXIT_OK
 
@@ -419,10 +398,10 @@ def cmd_dossier(args) -> int:
             print(f"khronika: {matches[0].name}: {error}", file=sys.stderr)
             return EXIT_SOME_FAILED
     if args.pdf:
-        with _open_output(args.out, binary=True) as out:
+        with _open_output(args.out, binary=True, age=args.age_recipient) as out:
             out.write(dossier_pdf(html))
     else:
-        with _open_output(args.out) as out:
+        with _open_output(args.out, age=args.age_recipient) as out:
             out.write(html)
     return EXIT_OK
 
@@ -461,7 +440,7 @@ def build_parser() -> argparse.ArgumentParser:
     def config_option(p):
         p.add_argument("--config", default=None, help="sources file (default: $KHRONIKA_CONFIG or khronika.toml)")
 
-    p = sub.add_parser("sources", help="the sources `watch` follows (kept in khronika.toml)")
+    p = sub.add_parser("sources", help="the sources `watch` follows (kept in the database)")
     src = p.add_subparsers(dest="action", required=True)
     q = src.add_parser("add", help="follow a feed, page, Telegram channel (t.me/NAME) or folder")
     q.add_argument("url")
@@ -470,12 +449,13 @@ def build_parser() -> argparse.ArgumentParser:
     q.add_argument("--local", action="store_true", help="allow a private or loopback address (a local server)")
     q.add_argument("--no-robots", action="store_true", help="ignore robots.txt for this source")
     q.add_argument("--name")
-    config_option(q)
+    db_option(q)
     q = src.add_parser("list", help="list the sources")
-    config_option(q)
+    db_option(q)
     q = src.add_parser("remove", help="stop following a source (by URL or id)")
     q.add_argument("url")
-    config_option(q)
+    db_option(q)
+    add_io_parsers(src, db_option, "sources")
     p.set_defaults(func=cmd_sources)
 
     p = sub.add_parser("rules", help="watch rules: which new events alert whom")
@@ -501,6 +481,7 @@ def build_parser() -> argparse.ArgumentParser:
     q = sub_rules.add_parser("remove", help="remove a rule")
     q.add_argument("id")
     db_option(q)
+    add_io_parsers(sub_rules, db_option, "rules")
     p.set_defaults(func=cmd_rules)
 
     p = sub.add_parser("watch", help="follow the sources and deliver alerts (runs until stopped)")
@@ -565,6 +546,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--person", metavar="NAME", help="only this person (any case or script, or an id)")
     p.add_argument("--out", metavar="FILE", help="write here instead of stdout")
     p.add_argument("--lang", choices=["ru", "en"], default="ru", help="labels of the TimelineJS export")
+    cli_crypto.age_option(p)
     db_option(p)
     p.set_defaults(func=cmd_export)
 
@@ -575,6 +557,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", choices=["ru", "en"], default="ru")
     p.add_argument("--include-case-file", action="store_true",
                    help="add the private case file (status, summary, next hearing): marked CONFIDENTIAL")
+    cli_crypto.age_option(p)
     db_option(p)
     p.set_defaults(func=cmd_dossier)
 
@@ -582,6 +565,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--role", choices=["subject", "official", "lawyer", "journalist", "other"])
     db_option(p)
     p.set_defaults(func=cmd_persons)
+    cli_crypto.add_commands(sub, db_option)
     return parser
 
 
@@ -589,6 +573,12 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         return args.func(args)
+    except Exception as error:
+        from .store.crypto import StoreLocked  # the store package is heavy: only on error
+        if not isinstance(error, StoreLocked):
+            raise
+        print(f"khronika: {error}", file=sys.stderr)
+        return EXIT_USAGE
     except KeyboardInterrupt:
         return 130
     except BrokenPipeError:

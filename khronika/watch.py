@@ -57,11 +57,19 @@ def document_from_item(item: FetchedItem, source: SourceConfig) -> Document:
               "headers": item.headers, "item_key": item.item_key})
 
 
+def _settings(source: SourceConfig) -> tuple:
+    return (source.kind, source.url, source.every_s, source.local, source.robots, source.name)
+
+
 class Watch:
     def __init__(self, store, sources: list[SourceConfig], *, deliver: bool = True,
-                 delivery_interval_s: float = 0.2, jitter: float = 0.1, per_host: int = 4):
+                 delivery_interval_s: float = 0.2, jitter: float = 0.1, per_host: int = 4,
+                 reload_s: float | None = None):
         self.store = store
         self.sources = sources
+        # Sources live in the database: every reload_s the list is read again, so a
+        # source added or removed by another machine or the web app is followed or dropped.
+        self.reload_s = reload_s
         self.deliver = deliver
         self.delivery_interval_s = delivery_interval_s
         self.jitter = jitter
@@ -90,8 +98,11 @@ class Watch:
         self.stats.alerts_enqueued += queue_unqueued(self.store)
         warm_up_rules(self.store.rules())
         async with SafeClient(per_host=self.per_host) as client:
-            tasks = [asyncio.create_task(self._follow(source, client, stop), name=f"source:{source.url}")
-                     for source in self.sources]
+            self._following: dict[tuple, asyncio.Task] = {}
+            self.sync_sources(self.sources, client, stop)
+            tasks = []
+            if self.reload_s:
+                tasks.append(asyncio.create_task(self._reload_loop(client, stop), name="reload"))
             if self.deliver:
                 tasks.append(asyncio.create_task(self._deliver_loop(stop), name="delivery"))
                 tasks.append(asyncio.create_task(self._reminder_loop(stop), name="reminders"))
@@ -105,11 +116,45 @@ class Watch:
                         pass
             finally:
                 stop.set()
+                tasks.extend(self._following.values())
                 for task in tasks:
                     task.cancel()
                 await asyncio.gather(*tasks, return_exceptions=True)
         self._extractor.shutdown(wait=True)
         return self.stats
+
+    def sync_sources(self, sources: list[SourceConfig], client, stop: asyncio.Event) -> tuple[int, int]:
+        """Follow exactly these sources: start a task for each new one (or one whose
+        settings changed), cancel the tasks of the others. (started, stopped)."""
+        wanted = {_settings(source): source for source in sources}
+        gone = [key for key in self._following if key not in wanted]
+        for key in gone:
+            self._following.pop(key).cancel()
+            log.info("source %s: no longer followed", key[1])
+        new = [key for key in wanted if key not in self._following]
+        for key in new:
+            source = wanted[key]
+            self._following[key] = asyncio.create_task(self._follow(source, client, stop),
+                                                       name=f"source:{source.url}")
+        self.sources = list(wanted.values())
+        return len(new), len(gone)
+
+    async def _reload_loop(self, client, stop: asyncio.Event) -> None:
+        loop = asyncio.get_running_loop()
+        while not stop.is_set():
+            try:
+                await asyncio.wait_for(stop.wait(), timeout=self.reload_s)
+            except TimeoutError:
+                pass
+            if stop.is_set():
+                return
+            try:
+                sources = await loop.run_in_executor(None, self.store.sources)
+                started, _stopped = self.sync_sources(sources, client, stop)
+                if started:
+                    log.info("following %d new source(s) from the database", started)
+            except Exception:                # a locked database: keep the sources we have
+                log.exception("reading the sources")
 
     async def _follow(self, source: SourceConfig, client, stop: asyncio.Event) -> None:
         from .sources import poll

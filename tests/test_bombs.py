@@ -122,7 +122,8 @@ def khronika(*args, cwd, timeout=240):
 def test_watch_names_each_bomb_in_one_error_and_still_stores_the_normal_page(server, bombs, tmp_path):
     urls = [server + path for path in bombs] + [server + "/news.html"]
     for url in urls:
-        r = khronika("sources", "add", url, "--kind", "page", "--every", "300s", "--local", cwd=tmp_path)
+        r = khronika("sources", "add", url, "--kind", "page", "--every", "300s", "--local", "--db", "k.db",
+                     cwd=tmp_path)
         assert r.returncode == 0, r.stderr
     r = khronika("watch", "--db", "k.db", "--for", "20", "--no-deliver", cwd=tmp_path)
     assert r.returncode == 0, r.stderr

@@ -287,9 +287,11 @@ def test_khronika_toml_holding_a_secret_is_written_owner_only(tmp_path):
     config = tmp_path / "khronika.toml"
     config.write_text('[telegram]\ntoken = "123:abc"\n', encoding="utf-8")
     config.chmod(0o644)
-    r = subprocess.run([sys.executable, "-m", "khronika", "sources", "add", "https://news.example/rss.xml"],
-                       cwd=tmp_path, env=environment(), capture_output=True, text=True, timeout=120)
-    assert r.returncode == 0, r.stderr
+    for args in (("sources", "add", "https://news.example/rss.xml"), ("sources", "export", "khronika.toml")):
+        r = subprocess.run([sys.executable, "-m", "khronika", *args, "--db", "k.db"],
+                           cwd=tmp_path, env=environment(), capture_output=True, text=True, timeout=120)
+        assert r.returncode == 0, r.stderr
+    assert "https://news.example/rss.xml" in config.read_text(encoding="utf-8")
     assert 'token = "123:abc"' in config.read_text(encoding="utf-8")
     assert stat.S_IMODE(config.stat().st_mode) == 0o600
 

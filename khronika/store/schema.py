@@ -76,6 +76,7 @@ persons = sa.Table(
     sa.Column("locked", sa.Boolean, nullable=False),
     # Safety: never on a public page or in an export (revision 0004).
     sa.Column("do_not_publish", sa.Boolean, nullable=False, server_default=sa.false()),
+    sa.Index("ix_persons_name_id", "name", "id"),   # keyset pages (revision 0009)
 )
 
 # Every form a person is known by, including the current name and its

@@ -22,6 +22,7 @@ from sqlalchemy.engine import Connection, Engine
 from khronika import search, search_pg  # noqa: F401 (search_pg: registers the PostgreSQL backend)
 from khronika.geo import country_of
 from khronika.model import Document, EventMention, Person, PersonMention
+from khronika.store import crypto
 from khronika.store import schema as tables
 from khronika.store.casework import CONFIRMED, PENDING_REVIEW, CaseworkQueries, _redirected
 from khronika.store.common import _chunks, _now, _now_precise
@@ -77,9 +78,10 @@ def _create_private(database: str) -> None:
         pass
 
 
-def open_store(db: str | os.PathLike | None = None) -> Store:
-    """Open (creating and migrating as needed) the store at a path or URL."""
-    return Store(db)
+def open_store(db: str | os.PathLike | None = None, *, encrypt: bool = False) -> Store:
+    """Open (creating and migrating as needed) the store at a path or URL; an
+    SQLCipher file is opened with its passphrase (crypto.py), `encrypt` makes a new one."""
+    return Store(db, encrypt=encrypt)
 
 
 def _json_dumps(value: Any) -> str:
@@ -91,14 +93,14 @@ def _json_dumps(value: Any) -> str:
 class Store(CaseworkQueries, ReadingQueries, WatchQueries):
     """The database behind Khronika. Open with `open_store(db)`; close when done."""
 
-    def __init__(self, db: str | os.PathLike | None = None):
+    def __init__(self, db: str | os.PathLike | None = None, *, encrypt: bool = False):
         self.url = resolve_url(db)
-        self.engine: Engine = self._create_engine(self.url)
+        self.engine: Engine = self._create_engine(self.url, encrypt)
         self._upgrade_schema()
 
     # ------------------------------------------------------------ connection
 
-    def _create_engine(self, url: str) -> Engine:
+    def _create_engine(self, url: str, encrypt: bool = False) -> Engine:
         is_sqlite = sa.make_url(url).get_backend_name() == "sqlite"
         if is_sqlite:
             database = sa.make_url(url).database
@@ -111,6 +113,7 @@ class Store(CaseworkQueries, ReadingQueries, WatchQueries):
             # the pool, SQLAlchemy opens and closes a connection per request
             # (with its PRAGMAs), which costs more than most queries.
             options.update(pool_size=32, max_overflow=32)
+            options.update(crypto.engine_options(sa.make_url(url).database, create=encrypt) or {})
         engine = sa.create_engine(url, json_serializer=_json_dumps, **options)
         if is_sqlite:
             self._configure_sqlite(engine)

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Annotated, Any, Literal
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, HTTPException, Path, Query, Response
 from pydantic import BaseModel, Field
 
 from khronika.model import EVENT_TYPES
+from khronika.store import paging
 from khronika.store.schema import CASE_STATUSES
 from khronika.web import auth, service
 from khronika.web.app import Context, context, enforce_csrf, set_cookie
@@ -29,6 +31,8 @@ RowId = Annotated[int, Path(ge=1, le=2**63 - 1)]
 UserId = Annotated[int, Field(ge=1, le=2**63 - 1)]
 EventType = Literal[tuple(EVENT_TYPES)]            # type: ignore[valid-type]
 CaseStatus = Literal[tuple(CASE_STATUSES)]         # type: ignore[valid-type]
+Cursor = Annotated[str | None, Query(max_length=2000, pattern=r"^[A-Za-z0-9_-]*$")]  # paging.encode_cursor
+Limit = Annotated[int, Query(ge=1, le=paging.MAX_LIMIT)]
 ISO_DATE = r"^\d{4}(-\d{2}(-\d{2})?)?(/\d{4}(-\d{2}(-\d{2})?)?)?$"
 ISO_DAY = r"^\d{4}-\d{2}-\d{2}$"
 ISO_COUNTRY = r"^([A-Za-z]{2})?$"
@@ -135,8 +139,12 @@ async def me(ctx: Ctx) -> dict[str, Any]:
 # ---------------------------------------------------------------- reading
 
 @router.get("/persons")
-async def persons(ctx: Ctx, q: Annotated[str | None, Query(max_length=200)] = None) -> list[dict[str, Any]]:
-    return service.persons(ctx, fragment=q)
+async def persons(ctx: Ctx, response: Response, q: Annotated[str | None, Query(max_length=200)] = None,
+                  after: Cursor = None, limit: Limit = paging.DEFAULT_LIMIT) -> list[dict[str, Any]]:
+    """One page of persons by name; the next page's cursor is in the Link header."""
+    found, next_cursor = service.persons_paged(ctx, fragment=q, after=after, limit=limit)
+    _link_next(response, "/api/persons", next_cursor, q=q, limit=limit)
+    return found
 
 
 @router.get("/persons/{person_id}")
@@ -175,11 +183,10 @@ def _reviewer(ctx: Context) -> None:
 
 
 @router.get("/review")
-async def review_queue(ctx: Ctx, page: Annotated[int, Query(ge=1, le=100_000)] = 1,
-                 limit: Annotated[int, Query(ge=1, le=200)] = 50) -> dict[str, Any]:
+async def review_queue(ctx: Ctx, after: Cursor = None, limit: Limit = paging.DEFAULT_LIMIT) -> dict[str, Any]:
     _reviewer(ctx)
-    total, events = ctx.store.review_queue(limit=limit, offset=(page - 1) * limit)
-    return {"total": total, "page": page, "events": events}
+    total, capped, events, next_cursor = paging.review_page(ctx.store, after=after, limit=limit)
+    return {"total": total, "total_capped": capped, "events": events, "next": next_cursor}
 
 
 @router.post("/events/{event_id}/review")
@@ -277,7 +284,18 @@ async def dashboard(ctx: Ctx, mine: bool = False) -> dict[str, Any]:
 # ---------------------------------------------------------------- admin
 
 @router.get("/audit")
-async def audit(ctx: Ctx, page: Annotated[int, Query(ge=1, le=100_000)] = 1,
-          entity: Annotated[str | None, Query(max_length=32)] = None) -> list[dict[str, Any]]:
+async def audit(ctx: Ctx, response: Response, entity: Annotated[str | None, Query(max_length=32)] = None,
+                after: Cursor = None, limit: Limit = paging.DEFAULT_LIMIT) -> list[dict[str, Any]]:
+    """One page of the log, newest first; the next page's cursor is in the Link header."""
     ctx.require(ctx.user is not None and ctx.user.can_read_audit)
-    return ctx.store.audit_entries(limit=100, offset=(page - 1) * 100, entity=entity)
+    entries, next_cursor = paging.audit_page(ctx.store, after=after, limit=limit, entity=entity)
+    _link_next(response, "/api/audit", next_cursor, entity=entity, limit=limit)
+    return entries
+
+
+def _link_next(response: Response, path: str, cursor: str | None, **params: Any) -> None:
+    """`Link: <path?after=…>; rel="next"` and `X-Next-Cursor` when there is a next page."""
+    if cursor:
+        query = urlencode({k: v for k, v in params.items() if v not in (None, "")} | {"after": cursor})
+        response.headers["Link"] = f'<{path}?{query}>; rel="next"'
+        response.headers["X-Next-Cursor"] = cursor

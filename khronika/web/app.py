@@ -168,6 +168,9 @@ def create_app(db: str | os.PathLike | None = None, *, secure_cookies: bool | No
     app.include_router(pages.router)
     app.include_router(api.login_router)
     app.include_router(api.router)
+    from khronika.web import settings_pages
+    app.include_router(settings_pages.router)
+    app.include_router(settings_pages.api_router)
     return app
 
 

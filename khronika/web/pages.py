@@ -5,12 +5,13 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Annotated
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Path, UploadFile
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 
+from khronika.store import paging
 from khronika.store.schema import CASE_STATUSES
 from khronika.web import auth, service
 from khronika.web.app import Context, context, enforce_csrf, render, set_cookie
@@ -84,9 +85,17 @@ def logout(ctx: Ctx):
 # ---------------------------------------------------------------- reading
 
 @router.get("/", response_class=HTMLResponse)
-async def home(ctx: Ctx, q: str | None = None):
-    found = service.persons(ctx, fragment=q)
-    return render(ctx, "persons.html", {"persons": found, "q": q or ""})
+async def home(ctx: Ctx, q: str | None = None, after: str | None = None):
+    found, next_cursor = service.persons_paged(ctx, fragment=q, after=after)
+    return render(ctx, "persons.html", {"persons": found, "q": q or "", "after": after or "",
+                                        "next_url": _next_url("/", next_cursor, q=q)})
+
+
+def _next_url(path: str, cursor: str | None, **params) -> str | None:
+    """The link to the page after `cursor` (keyset paging), or None on the last page."""
+    if not cursor:
+        return None
+    return path + "?" + urlencode({k: v for k, v in params.items() if v} | {"after": cursor})
 
 
 @router.get("/search", response_class=HTMLResponse)
@@ -168,11 +177,12 @@ async def trends_page(ctx: Ctx, type: str = "", country: str = ""):
 # ---------------------------------------------------------------- review
 
 @router.get("/review", response_class=HTMLResponse)
-async def review_page(ctx: Ctx, page: int = 1):
+async def review_page(ctx: Ctx, after: str | None = None):
     ctx.require(ctx.user is not None and ctx.user.can_review)
-    page = max(1, page)
-    total, events = ctx.store.review_queue(limit=30, offset=(page - 1) * 30)
-    return render(ctx, "review.html", {"total": total, "events": events, "page": page})
+    total, capped, events, next_cursor = paging.review_page(ctx.store, after=after, limit=30)
+    return render(ctx, "review.html", {"total": total, "total_capped": capped, "events": events,
+                                       "here": _next_url("/review", after) or "/review",
+                                       "next_url": _next_url("/review", next_cursor)})
 
 
 @router.post("/review/{event_id}")
@@ -330,9 +340,8 @@ async def dossier(ctx: Ctx, person_id: str):
 # ---------------------------------------------------------------- admin
 
 @router.get("/audit", response_class=HTMLResponse)
-async def audit(ctx: Ctx, page: int = 1):
+async def audit(ctx: Ctx, after: str | None = None):
     ctx.require(ctx.user is not None and ctx.user.can_read_audit)
-    page = max(1, page)
-    entries = ctx.store.audit_entries(limit=100, offset=(page - 1) * 100)
-    return render(ctx, "audit.html", {"entries": entries, "page": page})
+    entries, next_cursor = paging.audit_page(ctx.store, after=after, limit=100)
+    return render(ctx, "audit.html", {"entries": entries, "next_url": _next_url("/audit", next_cursor)})
 

@@ -17,6 +17,7 @@ from fastapi import HTTPException
 
 from khronika.model import EVENT_TYPES
 from khronika.publish.withhold import WITHHELD, for_store
+from khronika.store.paging import persons_page
 from khronika.web.app import Context
 
 PAGE_SIZE = 20
@@ -143,16 +144,24 @@ def _mask_source(withholder, item: dict) -> None:
 
 
 def persons(ctx: Context, fragment: str | None = None) -> list[dict]:
+    return persons_paged(ctx, fragment)[0]
+
+
+def persons_paged(ctx: Context, fragment: str | None = None, *, after: str | None = None,
+                  limit: int | None = None) -> tuple[list[dict], str | None]:
+    """One page of the persons index by (name, id), and the next page's
+    cursor (None: the last page). See khronika.store.paging."""
     ctx.require(True)
-    found = ctx.store.persons_overview(confirmed_only=not ctx.user.sees_unreviewed)
+    named = None
     if fragment and fragment.strip():
         from khronika.resolve import persons_named
         named = {p.id for p in persons_named(ctx.store, fragment.strip())}
-        found = [item for item in found if item["id"] in named]
+    found, next_cursor = persons_page(ctx.store, confirmed_only=not ctx.user.sees_unreviewed,
+                                      after=after, limit=limit, only=named)
     if not ctx.user.sees_unreviewed:
         for item in found:
             item.pop("do_not_publish", None)
-    return found
+    return found, next_cursor
 
 
 def document(ctx: Context, doc_id: str) -> dict:
