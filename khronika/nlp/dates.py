@@ -18,7 +18,8 @@ prepositions of both languages (_FORWARD_PREPOSITIONS, _SINCE, the "к 2030
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
 YMD = tuple  # (year, month|None, day|None); the Nones mark the precision
@@ -481,3 +482,51 @@ ANCHOR_REACH = 60    # characters between an event noun and the date that dates 
 def gap(span: tuple[int, int], expr: DateExpr, sentence_start: int) -> int:
     start, end = expr.start - sentence_start, expr.end - sentence_start
     return max(start - span[1], span[0] - end, 0)
+
+
+def note_anchors(sentence: str, tl: Timeline, exprs: list[DateExpr], sentence_start: int, *,
+                 nouns: re.Pattern, lemma_of: Callable[[str], str], case_nouns: frozenset | set,
+                 resolvable: Callable[[DateExpr, Timeline], DateExpr] = lambda e, tl: e) -> None:
+    """Remember the dates of event nouns this sentence dates ("объявил мобилизацию
+    в сентябре 2022 года", "announced a partial mobilization on Sept. 21, 2022"
+    -> tl.anchors["мобилизация" / "mobilization"]); "в седьмой день мобилизации"
+    then counts from it. Each language gives its event `nouns`, their lemma
+    (`lemma_of`), the nouns that are steps of a case (`case_nouns`) and how it
+    reads an expression before `resolve` (`resolvable`).
+
+    `exprs` are the date expressions of the sentence; `sentence_start` the
+    sentence's offset when their offsets are into the whole document. It may
+    be called before or after the expressions are resolved. A noun takes the
+    nearest date within ANCHOR_REACH characters. Society-wide events keep
+    their first dating unless a later one is more precise in the same year;
+    steps of a case take the latest.
+    """
+    dated = [(e, value) for e, value in _sentence_values(tl, exprs, resolvable)
+             if value is not None and e.kind in ("absolute", "relative", "deictic")]
+    if not dated:
+        return
+    spans = [(e.start - sentence_start, e.end - sentence_start) for e in exprs]
+    for noun in nouns.finditer(sentence):
+        if any(start < noun.end() and noun.start() < end for start, end in spans):
+            continue              # the noun of "в седьмой день мобилизации" dates nothing
+        distance, value = min((gap(noun.span(), e, sentence_start), value) for e, value in dated)
+        if distance > ANCHOR_REACH:
+            continue
+        lemma = lemma_of(noun.group())
+        known = tl.anchors.get(lemma)
+        if lemma in case_nouns or known is None \
+                or (known[0] == value[0] and precision(value) > precision(known)):
+            tl.anchors[lemma] = value
+
+
+def _sentence_values(tl: Timeline, exprs: list[DateExpr], resolvable) -> list[tuple[DateExpr, YMD | None]]:
+    """What each expression of the sentence resolves to: as resolve left it,
+    or, before resolve ran, by resolving them in order on a copy of the timeline."""
+    if any(e.value is not None for e in exprs):
+        return [(e, e.value) for e in exprs]
+    scratch = replace(tl, anchors=dict(tl.anchors))
+    values = []
+    for e in exprs:
+        span = resolve_and_advance(resolvable(e, scratch), scratch)
+        values.append((e, span[0] if span else None))
+    return values

@@ -147,42 +147,7 @@ def _frame_of_dateline(dateline: DateExpr, tl: Timeline) -> Timeline:
 def note_anchor(sentence: str, tl: Timeline, exprs: list[DateExpr], sentence_start: int = 0) -> None:
     """Remember the dates of event nouns this sentence dates ("announced a
     partial mobilization on Sept. 21, 2022" -> tl.anchors["mobilization"] =
-    (2022, 9, 21)); "on the seventh day of the mobilization" then counts from it.
-
-    The rules are ru_dates.note_anchor's, over English nouns: `exprs` are the
-    date expressions of the sentence, `sentence_start` the sentence's offset
-    when their offsets are into the whole document; it may be called before
-    or after they are resolved; a noun takes the nearest date within
-    dates.ANCHOR_REACH characters; society-wide events keep their first
-    dating unless a later one is more precise in the same year; steps of a
-    case take the latest.
-    """
-    dated = [(e, value) for e, value in _sentence_values(tl, exprs)
-             if value is not None and e.kind in ("absolute", "relative", "deictic")]
-    if not dated:
-        return
-    spans = [(e.start - sentence_start, e.end - sentence_start) for e in exprs]
-    for noun in event_noun_regex().finditer(sentence):
-        if any(start < noun.end() and noun.start() < end for start, end in spans):
-            continue              # the noun of "the seventh day of the mobilization" dates nothing
-        gap, value = min((dates.gap(noun.span(), e, sentence_start), value) for e, value in dated)
-        if gap > dates.ANCHOR_REACH:
-            continue
-        lemma = event_lemma(noun.group())
-        known = tl.anchors.get(lemma)
-        if lemma in CASE_NOUNS or known is None \
-                or (known[0] == value[0] and dates.precision(value) > dates.precision(known)):
-            tl.anchors[lemma] = value
-
-
-def _sentence_values(tl: Timeline, exprs: list[DateExpr]) -> list[tuple[DateExpr, YMD | None]]:
-    """What each expression of the sentence resolves to: as resolve left it,
-    or, before resolve ran, by resolving them in order on a copy of the timeline."""
-    if any(e.value is not None for e in exprs):
-        return [(e, e.value) for e in exprs]
-    scratch = replace(tl, anchors=dict(tl.anchors))
-    values = []
-    for e in exprs:
-        span = dates.resolve_and_advance(_resolvable(e, scratch), scratch)
-        values.append((e, span[0] if span else None))
-    return values
+    (2022, 9, 21)): dates.note_anchors over English event nouns, reading
+    seasons and dates announced ahead as `resolve` does."""
+    dates.note_anchors(sentence, tl, exprs, sentence_start, nouns=event_noun_regex(), lemma_of=event_lemma,
+                       case_nouns=CASE_NOUNS, resolvable=_resolvable)

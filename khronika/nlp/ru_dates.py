@@ -23,11 +23,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
 
 from . import dates
-from .dates import YMD, DateExpr, Timeline, is_before, resolve, url_date
+from .dates import DateExpr, Timeline, is_before, resolve, url_date
 from .ru_date_words import (
     ANCHOR_NP,
     BARE_YEAR_END,
@@ -492,44 +492,10 @@ def infer_frame(text: str, published=None, exprs: list[DateExpr] | None = None) 
 def note_anchor(sentence: str, tl: Timeline, exprs: list[DateExpr], sentence_start: int = 0) -> None:
     """Remember the dates of event nouns this sentence dates ("объявил
     мобилизацию в сентябре 2022 года" -> tl.anchors["мобилизация"] = (2022, 9, None);
-    "на следующий день суд постановил..." -> tl.anchors["суд"]).
-
-    `exprs` are the date expressions of the sentence; `sentence_start` is the
-    sentence's offset when their offsets are into the whole document. It may
-    be called before or after the sentence's expressions are resolved. A noun
-    takes the nearest date within dates.ANCHOR_REACH characters. Society-wide
-    events keep their first dating unless a later one is more precise in the
-    same year; steps of a case take the latest.
-    """
-    dated = [(e, value) for e, value in _sentence_values(tl, exprs)
-             if value is not None and e.kind in ("absolute", "relative", "deictic")]
-    if not dated:
-        return
-    spans = [(e.start - sentence_start, e.end - sentence_start) for e in exprs]
-    for noun in event_noun_regex().finditer(sentence):
-        if any(start < noun.end() and noun.start() < end for start, end in spans):
-            continue              # the noun of "в седьмой день мобилизации" dates nothing
-        gap, value = min((dates.gap(noun.span(), e, sentence_start), value) for e, value in dated)
-        if gap > dates.ANCHOR_REACH:
-            continue
-        lemma = event_lemma(noun.group())
-        known = tl.anchors.get(lemma)
-        if lemma in CASE_NOUNS or known is None \
-                or (known[0] == value[0] and dates.precision(value) > dates.precision(known)):
-            tl.anchors[lemma] = value
-
-
-def _sentence_values(tl: Timeline, exprs: list[DateExpr]) -> list[tuple[DateExpr, YMD | None]]:
-    """What each expression of the sentence resolves to: as resolve left it,
-    or, before resolve ran, by resolving them in order on a copy of the timeline."""
-    if any(e.value is not None for e in exprs):
-        return [(e, e.value) for e in exprs]
-    scratch = replace(tl, anchors=dict(tl.anchors))
-    values = []
-    for e in exprs:
-        span = dates.resolve_and_advance(e, scratch)
-        values.append((e, span[0] if span else None))
-    return values
+    "на следующий день суд постановил..." -> tl.anchors["суд"]): dates.note_anchors
+    over Russian event nouns."""
+    dates.note_anchors(sentence, tl, exprs, sentence_start, nouns=event_noun_regex(), lemma_of=event_lemma,
+                       case_nouns=CASE_NOUNS)
 
 
 # --------------------------------------------------------------------------
