@@ -43,7 +43,7 @@ def _fold(text: str) -> str:
     return re.sub(r"\s+", " ", text).strip()
 
 
-def _latin_key(word: str) -> str:
+def latin_key(word: str) -> str:
     """A loose Latin key: Качкуркин, Kachkurkin and Katchkourkine collide."""
     s = romanize(_fold(word)).lower()
     s = unicodedata.normalize("NFKD", s)
@@ -65,7 +65,7 @@ def first_name_key(first: str | None) -> str | None:
     if not first:
         return None
     f = _fold(first).rstrip(".")
-    return _latin_key(_VARIANT_OF.get(f, f))
+    return latin_key(_VARIANT_OF.get(f, f))
 
 
 def first_names_agree(a: str, b: str) -> bool:
@@ -73,7 +73,7 @@ def first_names_agree(a: str, b: str) -> bool:
     Yulia/Yuliya/Юлия, Aleksandr/Alexander/Олександр, Ю./Юлия."""
     a, b = a.rstrip("."), b.rstrip(".")
     if len(a) == 1 or len(b) == 1:
-        return _latin_key(a)[:1] == _latin_key(b)[:1]
+        return latin_key(a)[:1] == latin_key(b)[:1]
     ka, kb = first_name_key(a), first_name_key(b)
     return ka == kb or _close(ka, kb)
 
@@ -87,7 +87,7 @@ def _close(a: str | None, b: str | None) -> bool:
 
 
 def surname_key(surname: str | None) -> str | None:
-    return _latin_key(surname) if surname else None
+    return latin_key(surname) if surname else None
 
 
 @dataclass
@@ -234,11 +234,11 @@ def query_forms(query: str) -> list[list[str]]:
         if analysis is not None:
             for first, patronymic, surname, *_ in analysis.alternatives.values():
                 forms.append([w for w in (first, patronymic, surname) if w])
-    return [[_latin_key(w) for w in form] for form in forms if form]
+    return [[latin_key(w) for w in form] for form in forms if form]
 
 
 def person_matches(person: Person, forms: list[list[str]]) -> bool:
-    keys = {_latin_key(w) for name in [person.name, person.name_latin, *person.aliases] if name
+    keys = {latin_key(w) for name in [person.name, person.name_latin, *person.aliases] if name
             for w in name.split()}
     return any(all(k in keys for k in form) for form in forms)
 

@@ -29,7 +29,7 @@ import sqlalchemy as sa
 from fastapi.testclient import TestClient
 
 from khronika.cli import main
-from khronika.resolve import _latin_key
+from khronika.resolve import latin_key
 from khronika.store import open_store, schema
 from khronika.web import create_app
 from khronika.web.auth import hash_password
@@ -60,7 +60,7 @@ def run(*args) -> int:
 
 
 def _is_skrytnov(person) -> bool:
-    return any("skritnov" in _latin_key(word) for name in (person.name, person.name_latin, *person.aliases)
+    return any("skritnov" in latin_key(word) for name in (person.name, person.name_latin, *person.aliases)
                for word in name.split())
 
 

@@ -33,7 +33,7 @@ from typing import Any
 
 from khronika.geo import COUNTRIES
 from khronika.model import Alert, EventMention, Person, Rule
-from khronika.resolve import _latin_key, person_matches, query_forms
+from khronika.resolve import latin_key, person_matches, query_forms
 
 _WORD = re.compile(r"\w+")
 _CYRILLIC = re.compile(r"[а-яё]")
@@ -74,12 +74,12 @@ def _term_keys(term: str) -> tuple[tuple[str, str, bool], ...]:
     keys = []
     for word in _WORD.findall(_fold(term)):
         stem = _stem(word)
-        keys.append((_latin_key(stem) or stem, stem, len(stem) < _STEM_MIN))
+        keys.append((latin_key(stem) or stem, stem, len(stem) < _STEM_MIN))
     return tuple(keys)
 
 
 def _text_keys(text: str) -> list[tuple[str, str]]:
-    return [(_latin_key(word) or word, word) for word in _WORD.findall(_fold(text))]
+    return [(latin_key(word) or word, word) for word in _WORD.findall(_fold(text))]
 
 
 def _word_matches(text_word: tuple[str, str], term_word: tuple[str, str, bool]) -> bool:

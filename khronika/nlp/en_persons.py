@@ -37,15 +37,15 @@ class PersonRecognizer(Protocol):
 @functools.lru_cache(maxsize=1)
 def first_names() -> dict[str, str]:
     """Loose Latin key of every known first name -> gender ("m", "f" or "mf")."""
-    from ..resolve import _latin_key
+    from ..resolve import latin_key
     names: dict[str, str] = {}
     text = resources.files("khronika.nlp").joinpath("data/first_names.tsv").read_text(encoding="utf-8")
     for line in text.splitlines():
         name, genders = line.split("\t")
-        names[_latin_key(romanize(name))] = genders
+        names[latin_key(romanize(name))] = genders
     for name in _ENGLISH_FIRST_NAMES.split():
         gender, word = name.split(":")
-        names.setdefault(_latin_key(word), gender)
+        names.setdefault(latin_key(word), gender)
     return names
 
 
@@ -74,8 +74,8 @@ def is_cap(tok: Tok) -> bool:
 
 
 def first_name_gender(word: str) -> str | None:
-    from ..resolve import _latin_key
-    return first_names().get(_latin_key(word))
+    from ..resolve import latin_key
+    return first_names().get(latin_key(word))
 
 
 def _looks_like_first_name(word: str) -> bool:
@@ -211,7 +211,7 @@ def is_headline(sent: Sent) -> bool:
 
 
 def find_persons(sents: list[Sent], recognizer: PersonRecognizer) -> list[Person]:
-    from ..resolve import _latin_key
+    from ..resolve import latin_key
     persons: list[Person] = []
     by_surname: dict[str, list[Person]] = {}
 
@@ -219,7 +219,7 @@ def find_persons(sents: list[Sent], recognizer: PersonRecognizer) -> list[Person
         words = [_strip_possessive(t.text) for t in sent.toks[i:j] if t.text not in (".",)]
         first = words[0] if len(words) > 1 else None
         surname = words[-1]
-        key = _latin_key(surname)
+        key = latin_key(surname)
         target = next((p for p in by_surname.get(key, [])
                        if p.first is None or first is None or _same_first(p.first, first)), None)
         if target is None:
@@ -252,11 +252,11 @@ def find_persons(sents: list[Sent], recognizer: PersonRecognizer) -> list[Person
                 add(sent, i, j)
     for sent, spans in headlines:
         for i, j in spans + sent.unconfirmed:
-            known = by_surname.get(_latin_key(_strip_possessive(sent.toks[j - 1].text)))
+            known = by_surname.get(latin_key(_strip_possessive(sent.toks[j - 1].text)))
             if known:
                 # A headline's capitals run past the name: "Georgia Expels Oleg Zharov" is Oleg Zharov.
-                firsts = {_latin_key(p.first) for p in known if p.first}
-                start = next((n for n in range(i, j - 1) if _latin_key(sent.toks[n].text) in firsts), j - 1)
+                firsts = {latin_key(p.first) for p in known if p.first}
+                start = next((n for n in range(i, j - 1) if latin_key(sent.toks[n].text) in firsts), j - 1)
                 add(sent, start, j)
     # A surname or a first name alone, once the document has named the person in full.
     taken: dict[int, set[int]] = {}
@@ -265,7 +265,7 @@ def find_persons(sents: list[Sent], recognizer: PersonRecognizer) -> list[Person
         for s_index, i, j in p.spans:
             taken.setdefault(s_index, set()).update(range(i, j))
         if p.first:
-            by_first.setdefault(_latin_key(p.first), []).append(p)
+            by_first.setdefault(latin_key(p.first), []).append(p)
     keys: dict[str, str] = {}
     for sent in sents:
         here = taken.get(sent.index, ())
@@ -275,7 +275,7 @@ def find_persons(sents: list[Sent], recognizer: PersonRecognizer) -> list[Person
             word = _strip_possessive(t.text)
             key = keys.get(word)
             if key is None:
-                key = keys[word] = _latin_key(word)
+                key = keys[word] = latin_key(word)
             owners = by_surname.get(key) or (by_first.get(key, []) if len(word) > 2 else [])
             if owners and word.lower() not in NON_NAME_WORDS:
                 # Namesakes: the person the text is about (most mentions) takes the bare surname.

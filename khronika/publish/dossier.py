@@ -81,13 +81,9 @@ def dossier_html(store, person_id: str, *, language: str = "ru", include_case_fi
     page = env.get_template("dossier.html").render(
         person=person, summary=text, case=case, case_status=case_status,
         generated_at=archive.generated_at)
-    forms = archive.withheld_forms()
-    if forms:
-        from khronika.publish.withhold import Scanner
-        own = {word for name in (person.name, person.name_latin, *person.aliases) if name
-               for word in name.split()}
-        if Scanner(forms, exempt=own)(page):
-            raise DossierError("a withheld name is still in the dossier; nothing was written")
+    scanner = archive.withheld_scanner([person])
+    if scanner is not None and scanner(page):
+        raise DossierError("a withheld name is still in the dossier; nothing was written")
     return page
 
 

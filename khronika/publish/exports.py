@@ -58,6 +58,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import html
+import io
 import json
 from collections.abc import Callable, Iterator
 from functools import cache, lru_cache
@@ -368,19 +369,14 @@ def export(archive: PublicArchive, fmt: str, out: IO[str], *, language: str = "r
     are withheld, the export is written to memory first and scanned for
     every form of their names (khronika/publish/withhold.py); nothing is
     written if one is found."""
-    forms = archive.withheld_forms()
-    if not forms:
+    scanner = archive.withheld_scanner()
+    if scanner is None:
         _export(archive, fmt, out, language=language)
         return
-    import io
-
-    from khronika.publish.withhold import Scanner
     buffer = io.StringIO(newline="")
     _export(archive, fmt, buffer, language=language)
     text = buffer.getvalue()
-    own = {word for p in archive.persons for name in (p.name, p.name_latin, *p.aliases) if name
-           for word in name.split()}
-    if Scanner(forms, exempt=own)(text):
+    if scanner(text):
         raise ValueError("a withheld name is still in the export; nothing was written")
     out.write(text)
 

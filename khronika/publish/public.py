@@ -49,7 +49,7 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
-from khronika.publish.withhold import WITHHELD, Withholder
+from khronika.publish.withhold import WITHHELD, Scanner, Withholder
 from khronika.publish.withhold import load as load_withheld
 from khronika.store import schema as tables
 from khronika.store.facts import date_interval, group_facts
@@ -299,6 +299,17 @@ class PublicArchive:
     def withheld_forms(self) -> set[str]:
         """Every form of every withheld name, to scan written files for."""
         return self.withholder.forms()
+
+    def withheld_scanner(self, persons: Iterable[PublicPerson] | None = None) -> Scanner | None:
+        """A scanner for every withheld name form (None when no one is withheld).
+        The words of the published persons' own names (`persons`, default all)
+        are not searched for: a namesake's page shows their surname."""
+        forms = self.withheld_forms()
+        if not forms:
+            return None
+        own = {word for p in (self.persons if persons is None else persons)
+               for name in (p.name, p.name_latin, *p.aliases) if name for word in name.split()}
+        return Scanner(forms, exempt=own)
 
     def person(self, person_id: str) -> PublicPerson | None:
         return next((p for p in self.persons if p.id == person_id), None)

@@ -205,13 +205,10 @@ def _scan_withheld(archive: PublicArchive, root: Path) -> None:
     """The last check: no written file names a "do not publish" person in
     any form (khronika/publish/withhold.py). Words of published persons' own
     names are not searched for (a namesake's page shows their surname)."""
-    forms = archive.withheld_forms()
-    if not forms:
+    scanner = archive.withheld_scanner()
+    if scanner is None:
         return
-    from khronika.publish.withhold import Scanner
-    own = {word for p in archive.persons for name in (p.name, p.name_latin, *p.aliases) if name
-           for word in name.split()}
-    hits = Scanner(forms, exempt=own).files(root)
+    hits = scanner.files(root)
     if hits:
         shown = "; ".join(f"{path}" for path, _ in hits[:5])
         raise PublishError(f"a withheld name is still in {len(hits)} place(s) ({shown}); "

@@ -30,15 +30,17 @@ are never changed, only the texts quoted around them.
 """
 from __future__ import annotations
 
+import html
 import re
 import threading
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import sqlalchemy as sa
 
 from khronika.nlp.ru_names import first_name_readings, surname_readings
-from khronika.resolve import _latin_key, first_name_key
+from khronika.resolve import first_name_key, latin_key
 from khronika.store import schema as tables
 from khronika.translit import romanize
 
@@ -101,12 +103,12 @@ def surname_forms(surname: str) -> set[str]:
 def _latin_surname_keys(surname: str) -> set[str]:
     """Keys of a Latin-written surname and its Russian-style case endings
     (Skrytnov → skritnova, skritnovim …, as a Russian text romanized would read)."""
-    key = _latin_key(surname)
+    key = latin_key(surname)
     keys = {key}
     stem = key[:-1] if key.endswith(("ova", "eva", "ina")) else key
     if stem.endswith(("ov", "ev", "in")):
-        base = _latin_key("ов")
-        keys.update(stem + _latin_key("ов" + end)[len(base):] for end in _POSSESSIVE_ENDINGS)
+        base = latin_key("ов")
+        keys.update(stem + latin_key("ов" + end)[len(base):] for end in _POSSESSIVE_ENDINGS)
     return keys
 
 
@@ -164,7 +166,7 @@ class Withholder:
             self._surnames.add(surname)
             for part in {surname, *(p for p in surname.split("-") if len(p) >= 4)}:
                 for form in surname_forms(part):
-                    self._surname_keys.add(_latin_key(form))
+                    self._surname_keys.add(latin_key(form))
                 self._surname_keys.update(_latin_surname_keys(part))
         for first in words[:-1][:1]:
             if len(first) >= 2:
@@ -181,7 +183,7 @@ class Withholder:
     def _is_surname(self, word: str) -> bool:
         found = self._key_cache.get(word)
         if found is None:
-            found = len(word) >= 3 and _latin_key(word) in self._surname_keys
+            found = len(word) >= 3 and latin_key(word) in self._surname_keys
             if len(self._key_cache) < 200_000:
                 self._key_cache[word] = found
         return found
@@ -340,14 +342,12 @@ class Scanner:
         folded = text.casefold()
         if not any(stem in folded for stem in self._stems):
             return []
-        import html
         found = {m.group() for m in self._pattern.finditer(text)}
         found.update(m.group() for m in self._pattern.finditer(html.unescape(text)))
         return sorted(found)
 
     def files(self, root) -> list[tuple[str, str]]:
         """(file, form) for every form found in a text file under `root`."""
-        from pathlib import Path
         hits: list[tuple[str, str]] = []
         if self._pattern is None:
             return hits
