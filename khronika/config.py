@@ -77,18 +77,22 @@ def source_from(entry: dict) -> SourceConfig:
                         robots=bool(entry.get("robots", True)), name=entry.get("name"))
 
 
-def load_sources(path: str | os.PathLike | None = None) -> list[SourceConfig]:
+def read_config(path: str | os.PathLike | None = None) -> dict:
+    """The parsed khronika.toml ({} when there is none); ConfigError naming the file if it is not TOML."""
     file = config_path(path)
     if not file.exists():
-        return []
+        return {}
     try:
-        data = tomllib.loads(file.read_text(encoding="utf-8"))
+        return tomllib.loads(file.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(f"{file}: {exc}") from exc
-    return [source_from(entry) for entry in data.get("sources", [])]
 
 
-def _toml_value(value) -> str:
+def load_sources(path: str | os.PathLike | None = None) -> list[SourceConfig]:
+    return [source_from(entry) for entry in read_config(path).get("sources", [])]
+
+
+def toml_value(value) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, (int, float)):
@@ -109,7 +113,7 @@ def save_sources(sources: list[SourceConfig], path: str | os.PathLike | None = N
         fields = {"url": s.url, "kind": s.kind, "every": f"{s.every_s:g}s", "local": s.local, "robots": s.robots}
         if s.name:
             fields["name"] = s.name
-        blocks.append("[[sources]]\n" + "".join(f"{k} = {_toml_value(v)}\n" for k, v in fields.items()))
+        blocks.append("[[sources]]\n" + "".join(f"{k} = {toml_value(v)}\n" for k, v in fields.items()))
     text = (other + "\n\n" if other else "") + "\n".join(blocks)
     if _SECRET_SETTING.search(text):
         # Settings such as a token or password: readable by the owner only.

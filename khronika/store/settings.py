@@ -11,19 +11,19 @@ from __future__ import annotations
 
 import hashlib
 import os
-import tomllib
 from pathlib import Path
 
 from khronika.config import (
     ConfigError,
-    _toml_value,
     config_path,
     guess_kind,
     load_sources,
     normalise_url,
     parse_interval,
+    read_config,
     save_sources,
     source_from,
+    toml_value,
 )
 from khronika.model import EVENT_TYPES, Rule, SourceConfig
 
@@ -105,15 +105,8 @@ def rule_summary(rule: Rule) -> str:
 def load_rules(path: str | os.PathLike | None = None) -> list[Rule]:
     """The [[rules]] of a khronika.toml. A webhook secret comes from the
     environment variable named by `secret_env`, never from the file."""
-    file = config_path(path)
-    if not file.exists():
-        return []
-    try:
-        data = tomllib.loads(file.read_text(encoding="utf-8"))
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"{file}: {exc}") from exc
     rules = []
-    for entry in data.get("rules", []):
+    for entry in read_config(path).get("rules", []):
         secret = os.environ.get(entry["secret_env"]) if entry.get("secret_env") else None
         rules.append(make_rule(channel=entry.get("channel", ""), target=entry.get("target", ""),
                                person=entry.get("person"), types=entry.get("types", []),
@@ -141,9 +134,9 @@ def export_toml(store, path: str | os.PathLike) -> Path:
     for rule in store.rules():
         fields = {"channel": rule.channel, "target": rule.target, "person": rule.person, "place": rule.place,
                   "keyword": rule.keyword, "name": rule.name}
-        lines = [f"{k} = {_toml_value(v)}\n" for k, v in fields.items() if v]
+        lines = [f"{k} = {toml_value(v)}\n" for k, v in fields.items() if v]
         if rule.types:
-            lines.append("types = [" + ", ".join(_toml_value(t) for t in rule.types) + "]\n")
+            lines.append("types = [" + ", ".join(toml_value(t) for t in rule.types) + "]\n")
         if rule.secret:
             lines.append(f'secret_env = "KHRONIKA_SECRET_{rule.id.upper().replace("-", "_")}"\n')
         blocks.append("[[rules]]\n" + "".join(lines))
