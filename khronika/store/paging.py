@@ -18,7 +18,7 @@ import sqlalchemy as sa
 
 from khronika.store import schema as tables
 from khronika.store.casework import CONFIRMED, PENDING_REVIEW
-from khronika.store.facts import date_interval
+from khronika.store.reading import count_event, overview_item
 
 DEFAULT_LIMIT = 50
 MAX_LIMIT = 200
@@ -81,24 +81,15 @@ def persons_page(store, *, confirmed_only: bool = False, after: str | None = Non
         rows = [dict(row) for row in connection.execute(query).mappings()]
         more = len(rows) > limit
         rows = rows[:limit]
-        items = {row["id"]: {**row, "events": 0, "latest_type": None, "latest_date": None,
-                             "countries": set(), "_latest": None} for row in rows}
+        items = {row["id"]: overview_item(row) for row in rows}
         if items:
             # By person only (the status is checked here): with the status in
             # the WHERE, SQLite may walk the status index over every event.
             for row in connection.execute(
                     sa.select(event.person_id, event.type, event.date, event.country, event.review_status)
                     .where(event.person_id.in_(list(items)))).mappings():
-                if row["review_status"] not in statuses:
-                    continue
-                item = items[row["person_id"]]
-                item["events"] += 1
-                if row["country"]:
-                    item["countries"].add(row["country"])
-                interval = date_interval(row["date"])
-                if interval is not None and (item["_latest"] is None or interval.last > item["_latest"]):
-                    item["_latest"] = interval.last
-                    item["latest_type"], item["latest_date"] = row["type"], row["date"]
+                if row["review_status"] in statuses:
+                    count_event(items[row["person_id"]], row)
     page = list(items.values())
     for item in page:
         item["countries"] = sorted(item["countries"])

@@ -61,17 +61,11 @@ class ReadingQueries:
         overview: dict[str, dict] = {}
         with self._reading() as connection:
             for row in connection.execute(query).mappings():
-                item = overview.setdefault(row["id"], {
-                    "id": row["id"], "name": row["name"], "name_latin": row["name_latin"],
-                    "role": row["role"], "do_not_publish": row["do_not_publish"], "events": 0,
-                    "latest_type": None, "latest_date": None, "countries": set(), "_latest": None})
-                item["events"] += 1
-                if row["country"]:
-                    item["countries"].add(row["country"])
-                interval = date_interval(row["date"])
-                if interval is not None and (item["_latest"] is None or interval.last > item["_latest"]):
-                    item["_latest"] = interval.last
-                    item["latest_type"], item["latest_date"] = row["type"], row["date"]
+                item = overview.get(row["id"])
+                if item is None:
+                    item = overview[row["id"]] = overview_item({
+                        key: row[key] for key in ("id", "name", "name_latin", "role", "do_not_publish")})
+                count_event(item, row)
         for item in overview.values():
             item["countries"] = sorted(item["countries"])
         # The latest first, undated last, then by name.
@@ -203,3 +197,20 @@ def _within_paragraph(text: str, start: int, end: int) -> tuple[str, int, int]:
     last = text.find("\n", end)
     last = len(text) if last == -1 else last
     return text[first:last], start - first, end - first
+
+
+def overview_item(person: dict) -> dict:
+    """A row of the persons index: the person's fields and the summary of
+    their events that `count_event` fills ("_latest" sorts; drop it before showing)."""
+    return {**person, "events": 0, "latest_type": None, "latest_date": None, "countries": set(), "_latest": None}
+
+
+def count_event(item: dict, event) -> None:
+    """Add one event (type, date, country) to a persons-index row."""
+    item["events"] += 1
+    if event["country"]:
+        item["countries"].add(event["country"])
+    interval = date_interval(event["date"])
+    if interval is not None and (item["_latest"] is None or interval.last > item["_latest"]):
+        item["_latest"] = interval.last
+        item["latest_type"], item["latest_date"] = event["type"], event["date"]
