@@ -59,13 +59,11 @@ from khronika.search_text import (  # noqa: F401
     STOPWORDS,
     Query,
     Term,
-    _best_sentence,
-    _first_sentence,
-    _sentences,
     _term_matcher,
     document_terms,
     fold,
     highlight,
+    hit_sentence,
     index_terms,
     parse_query,
     query_term,
@@ -358,11 +356,7 @@ def _hits(connection, parsed: Query, page: Sequence[tuple[int, float | None]], e
         row = documents.get(rowid)
         if row is None:
             continue
-        if row.id in evidence:
-            sentence = _best_sentence(evidence[row.id], terms, which) or evidence[row.id][0]
-        else:
-            sentence = (_best_sentence(_sentences(row.text[:SCAN_CHARS]), terms, which)
-                        or _best_sentence([row.title or ""], terms, which) or _first_sentence(row.text))
+        sentence = hit_sentence(row.text[:SCAN_CHARS], row.title, evidence.get(row.id), terms, which)
         sentence, snippet = highlight(sentence, terms, which)
         hits.append(SearchHit(
             document_id=row.id, title=row.title, url=row.url, source=row.source,

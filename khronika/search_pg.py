@@ -162,12 +162,7 @@ def _hits(connection, parsed: Query, query: str | None, page: Sequence[tuple[int
         row = documents.get(seq)
         if row is None:
             continue
-        if row.id in evidence:
-            sentence = words._best_sentence(evidence[row.id], terms, which) or evidence[row.id][0]
-        else:
-            sentence = (words._best_sentence(words._sentences(row.text), terms, which)
-                        or words._best_sentence([row.title or ""], terms, which)
-                        or words._first_sentence(row.text))
+        sentence = words.hit_sentence(row.text, row.title, evidence.get(row.id), terms, which)
         # Python's highlight only cuts a long sentence around its first match here.
         sentence, _ = words.highlight(sentence.replace(_START, "").replace(_STOP, ""), terms, which)
         chosen.append((row, score, sentence))

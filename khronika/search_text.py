@@ -373,3 +373,14 @@ def highlight(sentence: str, terms: Sequence[Term], which=None) -> tuple[str, st
         position = end
     out.append(html.escape(sentence[position:]))
     return sentence, "".join(out)
+
+
+def hit_sentence(text: str | None, title: str | None, evidence: Sequence[str] | None,
+                 terms: Sequence[Term], which=None) -> str:
+    """The sentence a search hit shows: the best-matching evidence sentence of
+    the filtered events when there are some, else the best-matching sentence
+    of the text, else the title, else the text's first sentence."""
+    if evidence:
+        return _best_sentence(evidence, terms, which) or evidence[0]
+    return (_best_sentence(_sentences(text), terms, which) or _best_sentence([title or ""], terms, which)
+            or _first_sentence(text))
