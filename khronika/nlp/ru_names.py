@@ -79,7 +79,7 @@ _ADJ_F = {"ая": {"nomn"}, "яя": {"nomn"}, "ую": {"accs"}, "юю": {"accs"}
           "ой": {"gent", "datv", "ablt", "loct"}, "ей": {"gent", "datv", "ablt", "loct"}}
 # Other consonant-final surnames: masculine declines like a noun, feminine is fixed.
 _CONS_M = {"": {"nomn"}, "а": {"gent", "accs"}, "у": {"datv"}, "ом": {"ablt"}, "ем": {"ablt"}, "е": {"loct"}}
-_ALL = frozenset(CASES)
+ALL_CASES = frozenset(CASES)   # an undeclined name: any case
 _INDECLINABLE = re.compile(r"(о|их|ых)$")
 _VOWELS = set("аеёиоуыэюя")
 
@@ -133,11 +133,11 @@ def _surname_readings(word: str) -> list[Reading]:
                 add(stem, stem, cases, None, 0.65 if stem.endswith(("ян", "ук", "юк", "ич")) else 0.45)
     if not out:
         if _INDECLINABLE.search(w) or w.endswith(("ко", "енко")):
-            add(w, w, _ALL, _ALL, 0.6)
+            add(w, w, ALL_CASES, ALL_CASES, 0.6)
         else:
             if w[-1] in "еиуюэё":
                 # Шойгу, Бабаджанде: foreign surnames in a vowel do not decline.
-                add(w, w, _ALL, _ALL, 0.2)
+                add(w, w, ALL_CASES, ALL_CASES, 0.2)
             if w[-1] in "ая":
                 # Surnames in -а/-я (Берия, Глинка) are nominative for both genders.
                 add(w, w, {"nomn"}, {"nomn"}, 0.4)
@@ -146,7 +146,7 @@ def _surname_readings(word: str) -> list[Reading]:
                 if w.endswith(end) and stem and stem[-1] not in _VOWELS and len(stem) >= 3:
                     add(stem, stem, cases, None, 0.6 if end else 0.7)
             if w[-1] not in _VOWELS:
-                add(w, w, None, _ALL, 0.5)        # a woman's fixed form: Козак, Шевчук
+                add(w, w, None, ALL_CASES, 0.5)        # a woman's fixed form: Козак, Шевчук
     # Dictionary surnames (pymorphy knows Смирнов, Путин, Козак) confirm a reading.
     known = {(fold(p.normal_form), "m" if "masc" in p.tag else "f") for p in parses(w)
              if "Surn" in p.tag}
@@ -228,8 +228,8 @@ def first_name_readings(word: str) -> tuple[Reading, ...]:
     # a last-resort reading that keeps the written form in every case.
     w = word.lower()
     # Consonant-final names are mostly men's, but not all (Аминат, Айгуль, Зейнаб).
-    fixed = [Reading(_cap(w), "m", _ALL, 0.05, w), Reading(_cap(w), "f", _ALL, 0.02, w)] \
-        if w[-1] not in _VOWELS else [Reading(_cap(w), g, _ALL, 0.05, w) for g in ("m", "f")]
+    fixed = [Reading(_cap(w), "m", ALL_CASES, 0.05, w), Reading(_cap(w), "f", ALL_CASES, 0.02, w)] \
+        if w[-1] not in _VOWELS else [Reading(_cap(w), g, ALL_CASES, 0.05, w) for g in ("m", "f")]
     return tuple(found + fixed)
 
 
@@ -281,7 +281,7 @@ def _analyse(tokens: tuple, case_hint: frozenset | None, gender_hint: str | None
             and not any("Surn" in p.tag for p in parses(names[0])):
         # "Низомиддин К.", "Фахриддин Х.": a first name and the initial of a
         # surname withheld, as rights groups write about people at risk.
-        readings = first_name_readings(names[0]) or (Reading(_cap(names[0]), gender_hint or "m", _ALL, 0.1,
+        readings = first_name_readings(names[0]) or (Reading(_cap(names[0]), gender_hint or "m", ALL_CASES, 0.1,
                                                              fold(names[0])),)
         initial = initials[0].rstrip(".") + "."
         alternatives = {}
@@ -320,7 +320,7 @@ def _analyse(tokens: tuple, case_hint: frozenset | None, gender_hint: str | None
                      ("surname", surname_readings(last))]
     if any(not readings for _, readings in slots):
         # A token with no reading at all keeps its written form.
-        slots = [(kind, readings or (Reading(_cap(word), gender_hint or "m", _ALL, 0.1, fold(word)),))
+        slots = [(kind, readings or (Reading(_cap(word), gender_hint or "m", ALL_CASES, 0.1, fold(word)),))
                  for (kind, readings), word in zip(slots, names)]
 
     best_by_gender: dict[str, tuple] = {}

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from ..geo import find_places
 from . import ru_names
 from .ru_lexicon import SPEECH_VERBS, VERB_TRIGGERS
-from .ru_names import fold
+from .ru_names import ALL_CASES, fold
 from .ru_tokens import CASE_OF_FEAT, CLOSE_QUOTES, OPEN_QUOTES, Sent, Tok
 
 # --- name spans ------------------------------------------------------------------
@@ -343,8 +343,8 @@ def group_persons(spans: list[Span]) -> list[Person]:
             named = next(s.analysis for s in owner.spans if s.analysis.surname)
             gender, surname = named.gender, named.surname
             for s in lone.spans:
-                s.analysis = ru_names.NameAnalysis(None, None, surname, owner.key, gender, _ALL_CASES, 1.0,
-                                                   {gender: (None, None, surname, _ALL_CASES, 1.0, owner.key)})
+                s.analysis = ru_names.NameAnalysis(None, None, surname, owner.key, gender, ALL_CASES, 1.0,
+                                                   {gender: (None, None, surname, ALL_CASES, 1.0, owner.key)})
                 s.person = owner.local_id
             owner.spans = sorted(owner.spans + lone.spans, key=lambda s: s.start)
             persons.remove(lone)
@@ -363,7 +363,6 @@ def group_persons(spans: list[Span]) -> list[Person]:
 
 
 # "Худоберди Нурматов (настоящее имя Феруза)", "Иванов, он же Петров": two names of one person.
-_ALL_CASES = frozenset({"nomn", "gent", "datv", "accs", "ablt", "loct"})
 _ALIAS_LINKS = (("настоящий", "имя"), ("настоящий", "фамилия"), ("он", "же"), ("она", "же"),
                 ("урожденный",), ("урождённый",), ("известный", "как"), ("псевдоним",))
 
