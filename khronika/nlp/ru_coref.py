@@ -124,19 +124,13 @@ def _reporter(sent: Sent, k: int, gender: str, gender_of: dict, blocked: set) ->
         if m.is_pronoun or m.j > verb or "nomn" not in m.cases or len(m.persons) != 1:
             continue
         person = m.persons[0]
-        between = toks[m.j:verb]
-        # the speaker: the nominative name that opens the clause of the speech verb
+        # The speaker: the nominative name that opens the speech verb's clause;
+        # a verb between them counts only outside a "который" clause.
+        relative = next((n for n in range(m.j, verb) if toks[n].lemma == "который"), verb)
         if person not in blocked and gender_of.get(person) in (gender, None) and not any(
-                t.pos in ("VERB", "AUX") and t.lemma not in SPEECH_VERBS and not _in_relative(toks, m.j, n)
-                for n, t in enumerate(between, start=m.j)):
+                t.pos in ("VERB", "AUX") and t.lemma not in SPEECH_VERBS for t in toks[m.j:relative]):
             return (person,)
     return None
-
-
-def _in_relative(toks, start: int, n: int) -> bool:
-    """Is the verb at n inside a relative clause ("…, который покинул республику, …")
-    opened after the name that ends at `start`?"""
-    return any(t.lemma == "который" for t in toks[start:n])
 
 
 # --- who speaks: first person in quotes and interviews ---------------------------
