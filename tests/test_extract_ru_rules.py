@@ -195,3 +195,13 @@ def test_a_pronoun_in_what_a_person_said_is_the_speaker():
     got = events("Блогер Тумсо Абдурахманов, который покинул республику из-за конфликта с родственниками "
                  "Рамзана Кадырова, сообщил о том, что его задержали в Варшаве.")
     assert ("Тумсо Абдурахманов", "detained") in got and ("Рамзан Кадыров", "detained") not in got, got
+
+
+def test_a_step_told_while_a_state_lasts_is_dated_after_the_state_began():
+    # The refusal starts the state and shares its date; the request made
+    # "застряв" (while stuck) came later, in the year of the present.
+    got = events("Омар Салихов застрял в транзитной зоне аэропорта Алматы с конца декабря. "
+                 "Пограничники отказались пускать Салихова в страну. "
+                 "Застряв в аэропорту, Салихов подал заявление на убежище.", published="2026-02-10")
+    assert got[("Омар Салихов", "entry_refused")].date == "2025-12"
+    assert got[("Омар Салихов", "asylum_applied")].date == "2026"

@@ -35,6 +35,8 @@ from .ru_event_dates import (
     day_of,
     event_date,
     reported_date,
+    during_state,
+    state_verbs,
 )
 from .ru_events import (
     ON_BEHALF,
@@ -113,6 +115,7 @@ def extract(document: Document) -> DocumentExtraction:
                  for sent in sents]
     carried: tuple[str | None, str | None] = (None, None)
     carried_persons: set[str] = set()
+    state: frozenset[str] = frozenset()         # the verbs of a state the carried date began
     prev_paragraph = -1
     default_date: tuple[str | None, str | None] = (None, None)
     for sent in sents:
@@ -209,8 +212,10 @@ def extract(document: Document) -> DocumentExtraction:
                 date, date_text = carried
                 if LATER.search(sent.text) and date and "/" not in date:
                     date = date[:4]
+                date = during_state(sent, state, date, timeline)
             elif date and not background and not SINCE_TEXT.match(date_text or ""):
                 carried = (date, date_text)      # not "с апреля 2024 года": a state, not a step
+                state = frozenset()
             if date is None and default_date[0]:
                 date, date_text = default_date
             anchor_event(timeline, etype, date)
@@ -258,6 +263,7 @@ def extract(document: Document) -> DocumentExtraction:
                              scene=not any(t.pos in ("VERB", "AUX") for t in sent.toks))
         if dated and not any(e.start == sent.start for e in events):
             carried = (dated[-1][1], dated[-1][2])
+            state = state_verbs(sent, dated[-1][2])
             carried_persons = sent_persons or carried_persons
 
     events = share_within_document(dedupe(events))

@@ -125,6 +125,28 @@ def reported_date(sent: Sent, tr: Trigger, date_text: str | None) -> bool:
 
 SINCE_TEXT = re.compile(r"(?:с|со|начиная\s+с)\s", re.IGNORECASE)
 TIMESTAMP = re.compile(r"[ \t]*(?:[01]?\d|2[0-3])[:.][0-5]\d\s*[—–-]")
+
+
+def state_verbs(sent: Sent, date_text: str | None) -> frozenset[str]:
+    """The verbs of a state a sentence dates with "с" ("застрял в аэропорту
+    с конца декабря"): it began then and may last to the present."""
+    if not date_text or not SINCE_TEXT.match(date_text):
+        return frozenset()
+    return frozenset(t.lemma for t in sent.toks if t.pos == "VERB")
+
+
+def during_state(sent: Sent, state: frozenset[str], date: str, timeline: Timeline) -> str:
+    """The date of a step told while a state lasts ("Застряв в аэропорту, он
+    подал заявление на убежище"): the gerund names the state again, so the
+    step came after the state began, not with it. It is dated no finer than
+    the year: the present's year when the state began in an earlier one."""
+    if not state or "/" in date or not any(
+            t.feats.get("VerbForm") == "Conv" and t.lemma in state for t in sent.toks):
+        return date
+    year = date[:4]
+    if timeline.frame_year and str(timeline.frame_year) > year:
+        year = str(timeline.frame_year)
+    return year
 _ISO_DAY = re.compile(r"(\d{4})-(\d{2})-(\d{2})")
 
 
