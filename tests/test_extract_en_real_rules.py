@@ -434,3 +434,29 @@ def test_a_sentence_served_in_a_prison_in_a_country_is_placed_there():
                  "subsequently sentenced to 10 and seven years in prison in Tajikistan.")
     sentenced = [e for e in ex.events if e.type == "sentenced"]
     assert len(sentenced) == 2 and {e.country for e in sentenced} == {"TJ"}, [(e.type, e.country) for e in ex.events]
+
+
+# --- charges ----------------------------------------------------------------------
+
+def charges_of(text):
+    ex = extract(text)
+    names = {p.local_id: p.name for p in ex.persons}
+    return {(names[e.person], e.type): e.charge for e in ex.events}
+
+
+@pytest.mark.parametrize("text,key,charge", [
+    # the charge is the modifier of "charges"
+    ("Police in Dubai detained Karim Nazarov, who faces espionage charges at home.",
+     ("Karim Nazarov", "detained"), "espionage"),
+    ("Karim Nazarov was arrested in Istanbul on sabotage charges brought by Moscow.",
+     ("Karim Nazarov", "detained"), "sabotage"),
+    # "for allegedly ...": a charge after any act
+    ("Karim Nazarov was arrested in absentia for allegedly calling for riots.",
+     ("Karim Nazarov", "arrested"), "calling"),
+    # a charge told before the search in the same sentence
+    ("Karim Nazarov was charged with extremism and placed on the wanted list in 2021.",
+     ("Karim Nazarov", "wanted"), "extremism"),
+])
+def test_charge_forms(text, key, charge):
+    got = charges_of(text)
+    assert charge in (got.get(key) or ""), got

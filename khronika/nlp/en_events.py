@@ -438,23 +438,71 @@ _CHARGE_STOP = frozenset({"and", "in", "after", "while", "on", "at", "because", 
                           "from", "since", "until", "when", "by"})
 
 
+# "faces terrorism charges", "on conspiracy charges": the charge is the noun's modifier.
+_CHARGE_MODIFIED = re.compile(r"\b(?:on|faces?|facing|faced|over|with)\s+((?:[a-z-]+\s){1,3})charges?\b")
+_NOT_CHARGES = frozenset({"a", "an", "the", "new", "criminal", "alleged", "several", "multiple", "two", "three",
+                          "these", "those", "such", "similar", "his", "her", "their", "its", "same", "false",
+                          "trumped-up", "fabricated", "unspecified", "unknown", "other", "further", "more",
+                          "formal", "no", "any", "serious", "various"})
+# A charge told before the trigger in the same sentence ("was charged with
+# extremism and placed on the wanted list") belongs to its acts too.
+_CHARGE_BEFORE = re.compile(r"\b(?:charged(?: \w+){0,3} with|accused(?: \w+){0,2} of|convicted(?: \w+){0,2} of)\s+"
+                            r"(?:having |being |an? |the |allegedly )*[\"“«']?((?:[a-z-]+\s?){1,5})")
+
+
+def _modified_charge(text: str) -> tuple[int, str] | None:
+    for m in _CHARGE_MODIFIED.finditer(text):
+        words = [w for w in m.group(1).split() if w not in _NOT_CHARGES]
+        if words and not any(w in _CHARGE_STOP for w in words):
+            return m.start(), " ".join(words)
+    return None
+
+
 def charge_of(sent: Sent, tr: Trigger) -> str | None:
     """"charged with treason", "on charges of illegal border crossing", "in
-    connection with an investigation into illegal access to computer data"."""
+    connection with an investigation into illegal access to computer data",
+    "faces terrorism charges", "arrested for allegedly inciting"."""
     text = sent.text[sent.toks[tr.i].start - sent.start:]
-    for m in _CHARGE_LEAD.finditer(text):
-        if m.group().startswith("for") and tr.type not in ("charged", "sentenced", "wanted"):
-            continue
-        words = []
-        for w in m.group(1).split():
-            if w in _CHARGE_STOP:
-                break
-            words.append(w)
-        charge = " ".join(words).strip()
-        if charge and not charge.startswith(("years", "months", "days", "weeks", "life", "up ", "a ", "the years",
-                                             "two ", "three ", "several ", "his ", "her ", "their ")):
-            return charge
+    modified = _modified_charge(text)
+    found = _charge_after(text, tr)
+    if modified and (found is None or modified[0] < found[0]):
+        return modified[1]
+    if found:
+        return found[1]
+    before = sent.text[:sent.toks[tr.i].start - sent.start]
+    m = _CHARGE_BEFORE.search(before)
+    if m and tr.type in ("wanted", "arrested", "detained", "sentenced"):
+        return _charge_words(m.group(1))
     return None
+
+
+def _charge_words(words_text: str) -> str | None:
+    words = []
+    for w in words_text.split():
+        if w in _CHARGE_STOP:
+            break
+        words.append(w)
+    charge = " ".join(words).strip()
+    if charge and not charge.startswith(("years", "months", "days", "weeks", "life", "up ", "a ", "the years",
+                                         "two ", "three ", "several ", "his ", "her ", "their ")):
+        return charge
+    return None
+
+
+def _charge_after(text: str, tr: Trigger) -> tuple[int, str] | None:
+    for m in _CHARGE_LEAD.finditer(text):
+        # "for" names a charge after a verdict, a charge or a search, and
+        # after any act when it is alleged ("arrested for allegedly imploring").
+        if m.group().startswith("for") and tr.type not in ("charged", "sentenced", "wanted") \
+                and "allegedly" not in m.group() and not (tr.type == "arrested" and _GERUND.match(m.group(1))):
+            continue
+        charge = _charge_words(m.group(1))
+        if charge:
+            return m.start(), charge
+    return None
+
+
+_GERUND = re.compile(r"[a-z]+ing\b")
 
 
 def background_spans(toks: list[Tok]) -> list[tuple[int, int]]:
