@@ -154,6 +154,7 @@ def world(tmp_path):
 
 def configure(tmp_path, site_port, hook_port, env):
     base = f"http://127.0.0.1:{site_port}"
+    assert khronika("init", "--db", "k.db", cwd=tmp_path, env=env).returncode == 0   # `sources` needs a store
     for url, kind in ((f"{base}/feed.xml", "feed"), (f"{base}/s/vtoraya_liniya", "page")):
         r = khronika("sources", "add", url, "--kind", kind, "--every", "1s", "--local", "--db", "k.db",
                      cwd=tmp_path, env=env)
@@ -215,6 +216,7 @@ def test_a_new_item_alerts_by_webhook_and_email_with_person_type_date_and_eviden
 def test_a_source_on_loopback_not_marked_local_is_refused_with_a_clear_error(world):
     site, receiver, site_port, hook_port, tmp_path = world
     env = environment()
+    assert khronika("init", "--db", "k.db", cwd=tmp_path, env=env).returncode == 0
     r = khronika("sources", "add", f"http://127.0.0.1:{site_port}/feed.xml", "--every", "1s", "--db", "k.db",
                  cwd=tmp_path, env=env)
     assert r.returncode == 0

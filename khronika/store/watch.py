@@ -219,11 +219,17 @@ class WatchQueries:
     def item_minhashes(self) -> list[tuple[str, bytes]]:
         """(document id, MinHash bytes) of every first copy, oldest first:
         what the near-duplicate index is rebuilt from at start."""
+        return [(document_id, blob) for _, document_id, blob in self.item_minhashes_after(0)]
+
+    def item_minhashes_after(self, after_id: int = 0) -> list[tuple[int, str, bytes]]:
+        """(item id, document id, MinHash bytes) of the first copies recorded
+        after item `after_id`, oldest first: how a near-duplicate index is
+        built at start and kept up to date while other processes take items in."""
         item = tables.items.c
         with self._reading() as connection:
-            return [(document_id, bytes(blob)) for document_id, blob in connection.execute(
-                sa.select(item.document_id, item.minhash)
-                .where(item.document_id.is_not(None), item.minhash.is_not(None))
+            return [(item_id, document_id, bytes(blob)) for item_id, document_id, blob in connection.execute(
+                sa.select(item.id, item.document_id, item.minhash)
+                .where(item.id > after_id, item.document_id.is_not(None), item.minhash.is_not(None))
                 .order_by(item.id))]
 
     def unqueued_documents(self) -> list[str]:
