@@ -41,6 +41,7 @@ if str(ROOT) not in sys.path:
 
 from khronika.geo import country_of
 from khronika.search import FTS_TABLE, document_terms
+from khronika.search_facets import facets_sql
 from khronika.store import alias_key, open_store
 from khronika.translit import romanize
 
@@ -187,10 +188,14 @@ def build_store(path, documents: int = 100_000, events: int = 10_000, persons: i
     replaced) and return what was written: counts, seconds, a few sample
     values for queries (person ids by event count, rare words, sources)."""
     started = time.perf_counter()
-    path = Path(path)
-    for suffix in ("", "-wal", "-shm"):
-        Path(str(path) + suffix).unlink(missing_ok=True)
-    open_store(str(path)).close()              # every migration: tables, FTS5, events.country
+    target = str(path)
+    postgres = target.startswith("postgresql")
+    if not postgres:
+        path = Path(target.removeprefix("sqlite:///"))
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(path) + suffix).unlink(missing_ok=True)
+        target = str(path)
+    open_store(target).close()                 # every migration: tables, FTS5, events.country
     rng = random.Random(seed)
     now = "2026-07-01T00:00:00+00:00"
 
@@ -277,9 +282,10 @@ def build_store(path, documents: int = 100_000, events: int = 10_000, persons: i
                          captured))
         if snapshots:
             snapshot_rows.append((doc_id, sha, captured, text.encode()))
-        terms = document_terms(title, text)
-        fts_rows.append((rowid, terms))
-        vocabulary.update(terms.split())
+        if not postgres:               # PostgreSQL makes its vector itself
+            terms = document_terms(title, text)
+            fts_rows.append((rowid, terms))
+            vocabulary.update(terms.split())
         offsets, position = [], 0
         for sentence in sentences:
             offsets.append(position)
@@ -304,6 +310,26 @@ def build_store(path, documents: int = 100_000, events: int = 10_000, persons: i
                                offsets[index] + len(evidence), round(0.5 + rng.random() / 2, 3),
                                None, rng.choice(statuses), captured))
 
+    if postgres:
+        _load_postgresql(target, person_rows, alias_rows, doc_rows, snapshot_rows, mention_rows,
+                         event_rows)
+    else:
+        _load_sqlite(target, person_rows, alias_rows, doc_rows, snapshot_rows, vocabulary, mention_rows,
+                     event_rows, fts_rows)
+    by_events: dict[str, int] = {}
+    for row in event_rows:
+        by_events[row[2]] = by_events.get(row[2], 0) + 1
+    return {
+        "path": target, "documents": documents, "events": len(event_rows), "persons": persons,
+        "seconds": round(time.perf_counter() - started, 2),
+        "busiest_persons": sorted(by_events, key=lambda p: -by_events[p])[:10],
+        "rare_words": rare[:20], "sources": SOURCES[:5],
+        "bytes": 0 if postgres else Path(target).stat().st_size,
+    }
+
+
+def _load_sqlite(path, person_rows, alias_rows, doc_rows, snapshot_rows, vocabulary, mention_rows,
+                 event_rows, fts_rows) -> None:
     connection = sqlite3.connect(str(path), isolation_level=None)
     try:
         connection.execute("PRAGMA synchronous=OFF")
@@ -321,7 +347,6 @@ def build_store(path, documents: int = 100_000, events: int = 10_000, persons: i
         connection.executemany(
             "INSERT INTO snapshots (document_id, sha256, captured_at, raw) VALUES (?, ?, ?, ?)",
             snapshot_rows)
-        connection.executemany(f"INSERT INTO {FTS_TABLE}(rowid, terms) VALUES (?, ?)", fts_rows)
         connection.executemany("INSERT OR IGNORE INTO search_terms(term) VALUES (?)",
                                ((term,) for term in sorted(vocabulary)))
         connection.executemany(
@@ -331,22 +356,59 @@ def build_store(path, documents: int = 100_000, events: int = 10_000, persons: i
             "INSERT INTO events (id, document_id, person_id, type, date, date_text, place, country,"
             " charge, term_years, evidence, span_start, span_end, confidence, trigger, review_status,"
             " created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)", event_rows)
+        # After the events: each row gets its facets (khronika.search_facets) as
+        # Store.add_document's index_document and the events triggers would.
+        connection.executemany(f"INSERT INTO {FTS_TABLE}(rowid, terms, facets) SELECT ?, ?, "
+                               f"{facets_sql('sqlite')} FROM documents d WHERE d.rowid = ?",
+                               ((rowid, terms, rowid) for rowid, terms in fts_rows))
         connection.execute("COMMIT")
         connection.execute("ANALYZE")
         connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     finally:
         connection.close()
 
-    by_events: dict[str, int] = {}
-    for row in event_rows:
-        by_events[row[2]] = by_events.get(row[2], 0) + 1
-    return {
-        "path": str(path), "documents": documents, "events": len(event_rows), "persons": persons,
-        "seconds": round(time.perf_counter() - started, 2),
-        "busiest_persons": sorted(by_events, key=lambda p: -by_events[p])[:10],
-        "rare_words": rare[:20], "sources": SOURCES[:5],
-        "bytes": path.stat().st_size,
-    }
+
+_DOCUMENT_COLUMNS = ("id, path, url, title, source, published, language, media_type, sha256, captured_at, "
+                     "text, meta, removed, analysed, stored_at")
+
+
+def _load_postgresql(url, person_rows, alias_rows, doc_rows, snapshot_rows, mention_rows,
+                     event_rows) -> None:
+    """COPY everything in, triggers and the GIN index off (session_replication_role:
+    the test server's superuser), events before documents so that each
+    document's facets are computed once, as it is inserted; the index after."""
+    import psycopg
+    import sqlalchemy as sa
+    dsn = sa.make_url(url).set(drivername="postgresql").render_as_string(hide_password=False)
+    with psycopg.connect(dsn) as connection:
+        connection.execute("TRUNCATE documents, snapshots, persons, aliases, mentions, events CASCADE")
+        connection.execute("SET session_replication_role = replica")
+        connection.execute("DROP INDEX IF EXISTS ix_documents_search_vector")
+        connection.execute(f"CREATE TEMP TABLE staging_documents AS SELECT 0 AS ord, {_DOCUMENT_COLUMNS} "
+                           "FROM documents WITH NO DATA")
+        with connection.cursor() as cursor:
+            def copy(table, columns, rows):
+                with cursor.copy(f"COPY {table} ({columns}) FROM STDIN") as out:
+                    for row in rows:
+                        out.write_row(row)
+            copy("persons", "id, name, name_latin, role, gender, attributes, created_at, updated_at, locked",
+                 (row[:8] + (bool(row[8]),) for row in person_rows))
+            copy("aliases", "person_id, alias, alias_key", alias_rows)
+            copy("events", "id, document_id, person_id, type, date, date_text, place, country, charge, "
+                 "term_years, evidence, span_start, span_end, confidence, trigger, review_status, created_at",
+                 event_rows)
+            copy("mentions", "document_id, person_id, local_id, name, surface_forms, role", mention_rows)
+            copy("snapshots", "document_id, sha256, captured_at, raw", snapshot_rows)
+            copy("staging_documents", "ord, " + _DOCUMENT_COLUMNS,
+                 (row[:14] + (bool(row[14]), row[15]) for row in doc_rows))
+        connection.execute(f"INSERT INTO documents ({_DOCUMENT_COLUMNS}, search_facets) SELECT "
+                           f"{_DOCUMENT_COLUMNS}, khronika_document_facets(id, source) "
+                           "FROM staging_documents ORDER BY ord")
+        connection.execute("CREATE INDEX ix_documents_search_vector ON documents "
+                           "USING gin (search_vector, search_facets)")
+        connection.commit()
+    with psycopg.connect(dsn, autocommit=True) as connection:
+        connection.execute("VACUUM ANALYZE")
 
 
 def main(argv: list[str] | None = None) -> None:

@@ -42,7 +42,9 @@ import sqlalchemy as sa
 
 from khronika import search as base
 from khronika import search_text as words
-from khronika.search import SearchHit, SearchPage
+from khronika.model import title_from_text
+from khronika.search import Filters, SearchHit, SearchPage
+from khronika.search_facets import tsquery_expression
 from khronika.search_text import Query
 
 CONFIG = "russian"
@@ -52,6 +54,7 @@ CONFIG = "russian"
 VECTOR_CHARS = 200_000
 VECTOR_COLUMN = "search_vector"
 SEQ_COLUMN = "search_seq"
+FACETS_COLUMN = "search_facets"     # the filters' lexemes (store migration 0011)
 # ts_headline marks matches with these; the text is HTML-escaped afterwards
 # and they become <mark> and </mark>. Removed from the text beforehand.
 _START, _STOP = "\x02", "\x03"
@@ -60,7 +63,7 @@ _HEADLINE_OPTIONS = f"StartSel={_START}, StopSel={_STOP}, HighlightAll=true"
 
 def is_index_column(table: str | None, column: str | None) -> bool:
     """A PostgreSQL-only search column of `documents` (not in the SQLAlchemy metadata)."""
-    return table == "documents" and column in (VECTOR_COLUMN, SEQ_COLUMN)
+    return table == "documents" and column in (VECTOR_COLUMN, SEQ_COLUMN, FACETS_COLUMN)
 
 
 def _lexeme(stem: str) -> str:
@@ -100,43 +103,71 @@ def tsquery_text(parsed: Query, stop_words: set[str] = frozenset()) -> str | Non
     return " & ".join(parts) or None
 
 
-def search(connection, parsed: Query, doc_where: list[str], params: dict, events_where: list[str],
-           event_params: dict, limit: int, offset: int) -> SearchPage:
+def search(connection, parsed: Query, filters: Filters, limit: int, offset: int,
+           key: tuple[float | None, int] | None) -> SearchPage:
     """khronika.search.search on PostgreSQL (called from there, with its filters built)."""
     cap = base.COUNT_CAP
-    where = list(doc_where)
-    params = dict(params)
+    where: list[str] = []
+    params = dict(filters.params)
     query = None
     if parsed:
         query = tsquery_text(parsed, _stop_words(connection, {t.word for t in parsed.terms}))
         if query is None:
             return SearchPage(0, False, [])
-        where.insert(0, f"d.{VECTOR_COLUMN} @@ CAST(:tsquery AS tsquery)")
+        where.append(f"d.{VECTOR_COLUMN} @@ CAST(:tsquery AS tsquery)")
         params["tsquery"] = query
-    elif not where:
+    if filters.facets:
+        # The filters as index lexemes: one scan of the two-column GIN index
+        # (see khronika.search_facets); the exact conditions still apply.
+        where.append(f"d.{FACETS_COLUMN} @@ CAST(:facets AS tsquery)")
+        params["facets"] = tsquery_expression(filters.facets)
+    exact = filters.doc_where
+    if not where and not exact:
         return SearchPage(0, False, [])
-    body = "FROM documents d WHERE " + " AND ".join(where)
-    matched = connection.execute(sa.text(f"SELECT count(*) FROM (SELECT 1 {body} LIMIT :cap) m"),
-                                 dict(params, cap=cap)).scalar()
-    if query is not None and matched < cap:
-        total, capped = matched, False
-        select = (f"SELECT d.{SEQ_COLUMN}, ts_rank_cd(d.{VECTOR_COLUMN}, CAST(:tsquery AS tsquery)) AS s "
-                  f"{body} ORDER BY s DESC, d.{SEQ_COLUMN} DESC")
+    candidates = " AND ".join(where or exact)
+    if exact:
+        matched, total = connection.execute(sa.text(
+            f"SELECT count(*), count(*) FILTER (WHERE {' AND '.join(exact)}) "
+            f"FROM (SELECT d.id, d.source FROM documents d WHERE {candidates} LIMIT :cap) d"),
+            dict(params, cap=cap)).one()
+    else:
+        matched = total = connection.execute(sa.text(
+            f"SELECT count(*) FROM (SELECT 1 FROM documents d WHERE {candidates} LIMIT :cap) m"),
+            dict(params, cap=cap)).scalar()
+    capped = matched >= cap
+    capped_words = capped
+    if query is not None and not capped and (filters.facets or exact):
+        # Ranked only when the words alone match fewer than COUNT_CAP (as on SQLite).
+        capped_words = connection.execute(sa.text(
+            f"SELECT count(*) FROM (SELECT 1 FROM documents d WHERE d.{VECTOR_COLUMN} @@ "
+            "CAST(:tsquery AS tsquery) LIMIT :cap) m"), {"tsquery": query, "cap": cap}).scalar() >= cap
+    body = "FROM documents d WHERE " + " AND ".join(where + exact)
+    params.update(n=limit + 1, offset=offset)
+    if query is not None and not capped_words and (key is None or key[0] is not None):
+        # Ranked (ts_rank_cd), fewer than COUNT_CAP: the cursor is (score, seq).
+        # The score as float8: a real's text form rounds, and the cursor
+        # must compare equal to the score it came from.
+        after = ""
+        if key is not None:
+            after = " WHERE m.s < :after_score OR (m.s = :after_score AND m.seq < :after_seq)"
+            params.update(after_score=key[0], after_seq=key[1])
+        select = (f"SELECT m.seq, m.s FROM (SELECT d.{SEQ_COLUMN} AS seq, "
+                  f"CAST(ts_rank_cd(d.{VECTOR_COLUMN}, CAST(:tsquery AS tsquery)) AS float8) AS s "
+                  f"{body}) m{after} "
+                  "ORDER BY m.s DESC, m.seq DESC")
     else:
         # Newest first (no ranking): past the cap, and for filters without words.
-        total, capped = min(matched, cap), matched >= cap
+        if key is not None:
+            body += f" AND d.{SEQ_COLUMN} < :after_seq"
+            params["after_seq"] = key[1]
         select = f"SELECT d.{SEQ_COLUMN}, NULL {body} ORDER BY d.{SEQ_COLUMN} DESC"
-        if doc_where or query is None:
-            # Filtered: the page stays within the counted matches, as on SQLite.
-            limit = max(0, min(limit, cap - offset))
     if limit <= 0:
         return SearchPage(total, capped, [])
-    rows = connection.execute(sa.text(select + " LIMIT :limit OFFSET :offset"),
-                              dict(params, limit=limit, offset=offset)).all()
+    rows = connection.execute(sa.text(select + " LIMIT :n OFFSET :offset"), params).all()
     page = [(seq, score) for seq, score in rows]
-    if not page:
-        return SearchPage(total, capped, [])
-    return SearchPage(total, capped, _hits(connection, parsed, query, page, events_where, event_params))
+    hits = (_hits(connection, parsed, query, page[:limit], filters.events_where, filters.event_params)
+            if page else [])
+    return SearchPage(total, capped, hits, base._next(page, limit))
 
 
 def _hits(connection, parsed: Query, query: str | None, page: Sequence[tuple[int, float | None]],
@@ -167,7 +198,7 @@ def _hits(connection, parsed: Query, query: str | None, page: Sequence[tuple[int
         sentence, _ = words.highlight(sentence.replace(_START, "").replace(_STOP, ""), terms, which)
         chosen.append((row, score, sentence))
     snippets = _headlines(connection, query, [sentence for _, _, sentence in chosen])
-    return [SearchHit(document_id=row.id, title=row.title, url=row.url, source=row.source,
+    return [SearchHit(document_id=row.id, title=row.title or title_from_text(row.text), url=row.url, source=row.source,
                       published=row.published, captured_at=row.captured_at, sha256=row.sha256,
                       sentence=sentence, snippet_html=snippet,
                       score=None if score is None else float(score))
@@ -185,4 +216,15 @@ def _headlines(connection, query: str | None, sentences: list[str]) -> list[str]
     return [html.escape(text).replace(_START, "<mark>").replace(_STOP, "</mark>") for text in marked]
 
 
+def rebuild_index(connection) -> int:
+    """Recompute every document's facets and the search vector (an UPDATE
+    recomputes the generated column), then rebuild the GIN index; in one
+    transaction. Returns how many documents were indexed."""
+    count = connection.execute(sa.text(
+        f"UPDATE documents SET {FACETS_COLUMN} = khronika_document_facets(id, source)")).rowcount
+    connection.execute(sa.text("REINDEX INDEX ix_documents_search_vector"))
+    return count
+
+
 base.BACKENDS["postgresql"] = search
+base.REBUILDERS["postgresql"] = rebuild_index

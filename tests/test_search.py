@@ -153,7 +153,8 @@ def test_fts_operators_in_user_text_are_plain_words(store):
 
 
 def test_query_terms_are_quoted_stems():
-    assert parse_query("Задержали").fts() == '"задерж"*'
+    # The Russian prefix, and the English words of the same event (EVENT_WORDS) as OR alternatives.
+    assert parse_query("Задержали").fts() == '("detain" OR "задерж"*)'
     assert parse_query('x"y').fts() == '"x" + "y"'            # a stray quote joins, like a hyphen
     assert parse_query('"x y" z').fts() == '"x" + "y" AND "z"'
     assert not parse_query("\"*()'")
@@ -235,7 +236,6 @@ def test_pagination_covers_every_match_once(store):
 @pytest.fixture
 def small_cap(monkeypatch):
     monkeypatch.setattr(search_module, "COUNT_CAP", 4)
-    monkeypatch.setattr(search_module, "WALK_MIN", 2)
 
 
 def test_capped_total_lists_newest_first(store, small_cap):
@@ -265,7 +265,8 @@ def test_capped_common_word_with_many_filtered_documents(store, small_cap):
     assert page.total >= 2
     everything = store.search("задержан", source="a", limit=50)
     assert everything.total == 4 and everything.total_capped
-    assert ids(everything) == ["c11", "c10", "c08", "c07"]
+    # Counting stops at the cap; the pages do not.
+    assert ids(everything) == ["c11", "c10", "c08", "c07", "c05", "c04", "c02", "c01"]
     page = store.search("задержан", source="b", limit=50)      # 4 documents, all walked
     assert (page.total, page.total_capped) == (4, True)       # the cap was reached
     assert ids(page) == ["c09", "c06", "c03", "c00"]
@@ -345,3 +346,116 @@ def test_out_of_range_paging_is_clamped(corpus):
     assert corpus.search("задержали", offset=10**30).hits == []
     assert corpus.search("задержали", limit=-5).hits == []
     assert len(corpus.search("задержали", limit=10**30).hits) == 3
+
+
+# ---------------------------------------------------------------- keyset paging and facets
+
+def _walk(store, query, limit, **filters) -> list[str]:
+    """Every hit, page after page by cursor."""
+    seen, after = [], None
+    for _ in range(100):
+        page = store.search(query, limit=limit, after=after, **filters)
+        seen.extend(ids(page))
+        after = page.next_cursor
+        if after is None:
+            return seen
+    raise AssertionError("the cursor never ended")
+
+
+def _paging_corpus(store):
+    for n in range(23):
+        add(store, f"k{n:02}", f"Документ {n}: задержан человек." + " задержан" * (n % 4),
+            source="a" if n % 2 else "b", person=EMELYANOVA if n % 3 == 0 else KACHKURKIN,
+            events=[{"type": "detained" if n % 5 else "released",
+                     "evidence": f"Документ {n}: задержан человек.",
+                     "date": f"2024-{n % 12 + 1:02d}-01", "place": "Алматы" if n % 2 else "Стамбул"}])
+
+
+@pytest.mark.parametrize("filters", [
+    {}, {"source": "a"}, {"person_id": "P-kachkurkin"}, {"types": ["released"]},
+    {"country": "KZ", "date_from": "2024-03", "date_to": "2024-09"}, {"date_to": "2024-02"}])
+def test_keyset_pages_return_every_hit_once(store, filters):
+    _paging_corpus(store)
+    everything = ids(store.search("задержан", limit=200, **filters))
+    assert everything, filters
+    for limit in (1, 4, 7):
+        assert _walk(store, "задержан", limit, **filters) == everything
+
+
+def test_keyset_pages_past_the_cap_return_every_hit_once(store, small_cap):
+    _paging_corpus(store)
+    for filters in ({}, {"source": "b"}, {"person_id": "P-emelyanova"}):
+        expected = ids(store.search("задержан", limit=200, **filters))
+        assert store.search("задержан", **filters).total_capped
+        assert _walk(store, "задержан", 3, **filters) == expected
+        assert expected == sorted(expected, reverse=True)      # newest stored first
+    # Filters without words page the same way.
+    assert _walk(store, "", 2, source="a") == [f"k{n:02}" for n in range(22, -1, -1) if n % 2]
+
+
+def test_a_bad_cursor_is_a_value_error(corpus):
+    for cursor in ("x", "e30", "W251bGwsIjEiXQ", "!" * 300):
+        with pytest.raises(ValueError):
+            corpus.search("задержали", after=cursor)
+
+
+def test_filters_need_one_event_with_every_value(store):
+    add(store, "two", "Юлию Емельянову задержали в Алматы. Семёна Качкуркина задержали в Стамбуле.",
+        person=EMELYANOVA, events=[{"type": "detained", "evidence": "Юлию Емельянову задержали в Алматы.",
+                                    "place": "Алматы", "date": "2024-05-01"}])
+    with store.engine.begin() as connection:
+        # A second event of the same document, with another country and date.
+        connection.execute(sa.text(
+            "INSERT INTO events (id, document_id, person_id, type, date, place, country, evidence, "
+            "span_start, span_end, confidence, review_status, created_at) VALUES ('ev2', 'two', "
+            "'P-emelyanova', 'released', '2025-01', 'Стамбул', 'TR', 'x', 0, 1, 0.9, 'pending', '2025')"))
+    assert ids(store.search("задержали", country="TR")) == ["two"]
+    assert ids(store.search("задержали", country="TR", types=["detained"])) == []
+    assert ids(store.search("задержали", country="KZ", date_from="2025")) == []
+    assert ids(store.search("задержали", country="TR", date_from="2025")) == ["two"]
+
+
+def test_the_index_follows_event_changes(with_events):
+    s = with_events
+    with s.engine.begin() as connection:
+        connection.execute(sa.text("UPDATE events SET country = 'TH' WHERE document_id = 'e1'"))
+    assert ids(s.search("задержали", country="TH")) == ["e1"]
+    assert ids(s.search("задержали", country="KZ")) == []
+    with s.engine.begin() as connection:
+        connection.execute(sa.text("UPDATE events SET person_id = 'P-kachkurkin' WHERE document_id = 'e1'"))
+    assert set(ids(s.search("задержали", person_id="P-kachkurkin"))) == {"e1", "e2"}
+    assert ids(s.search("", person_id="P-emelyanova")) == []
+    with s.engine.begin() as connection:
+        connection.execute(sa.text("DELETE FROM events WHERE document_id = 'e2'"))
+        connection.execute(sa.text("UPDATE documents SET source = 'new.source' WHERE id = 'e3'"))
+    assert ids(s.search("задержали", person_id="P-kachkurkin")) == ["e1"]
+    assert ids(s.search("задержали", source="new.source")) == ["e3"]
+
+
+QUERIES_AND_FILTERS = [("задержан", {}), ("задержан", {"source": "a"}), ("", {"person_id": "P-kachkurkin"}),
+                       ("задержан человек", {"country": "TR", "types": ["detained"]}),
+                       ("задержан", {"date_from": "2024-06", "date_to": "2024-08"}),
+                       ("задержан", {"confirmed_only": True}), ("документ", {"date_from": "2024-10"})]
+
+
+def test_same_documents_after_an_index_rebuild(store):
+    _paging_corpus(store)
+    with store.engine.begin() as connection:
+        connection.execute(sa.text("UPDATE events SET review_status = 'confirmed' WHERE type = 'released'"))
+    before = [_walk(store, q, 5, **f) for q, f in QUERIES_AND_FILTERS]
+    assert all(before) and len(set(map(tuple, before))) == len(before)
+    with store.engine.begin() as connection:
+        rebuild_index(connection)
+    assert [_walk(store, q, 5, **f) for q, f in QUERIES_AND_FILTERS] == before
+
+
+def test_search_index_rebuild_command(corpus, capsys):
+    from khronika.cli import main
+    before = {q: ids(corpus.search(q)) for q in ("задержали", "суд", "extradited")}
+    if corpus.engine.dialect.name == "sqlite":
+        with corpus.engine.begin() as connection:
+            connection.execute(sa.text("DELETE FROM documents_fts"))      # a lost index
+        assert corpus.search("задержали").total == 0
+    assert main(["search-index", "rebuild", "--db", corpus.url]) == 0
+    assert "8 documents" in capsys.readouterr().out
+    assert {q: ids(corpus.search(q)) for q in before} == before
