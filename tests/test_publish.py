@@ -21,6 +21,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 from pgserver import store_url
+from system_needs import require
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import publishstore
@@ -33,8 +34,8 @@ PDFTOTEXT = shutil.which("pdftotext")
 
 
 def pdf_text(path: Path) -> str:
-    if PDFTOTEXT is None:
-        pytest.skip("pdftotext (poppler-utils) is needed to read the dossier PDF back")
+    require(PDFTOTEXT is not None,
+            "pdftotext is needed to read the dossier PDF back (apt-get install poppler-utils)")
     return subprocess.run([PDFTOTEXT, "-enc", "UTF-8", str(path), "-"], capture_output=True, text=True,
                           encoding="utf-8", check=True, timeout=60).stdout
 
@@ -354,7 +355,10 @@ def test_dossier_pdf_holds_the_timeline_and_the_hashes(published):
         assert sha in text, sha                   # whole, on one line
     assert "https://news.example/kz-1" in flat
     assert "2026-01-28T12:00:00+00:00" in flat
-    assert "3 confirmed facts from 2 sources" in flat          # the generated summary
+    # The generated summary: a paragraph in the reader's language, citing the numbered sources.
+    assert "On 27 January 2026, she was detained in Almaty, Kazakhstan [" in flat
+    assert "3 facts confirmed by reviewers, from 2 sources" in flat
+    assert "extradited on 9 February 2026" in flat                  # the status header
     assert "CONFIDENTIAL" not in flat
     timur = " ".join(pdf_text(published["timur_pdf"]).split())
     assert "<script>window.__xss=1</script>" in timur          # shown as text, not run

@@ -15,12 +15,12 @@ from functools import partial
 from pathlib import Path
 
 import pytest
+from system_needs import playwright_sync_api, require
 
 CHROMIUM = Path("/usr/bin/chromium")
-if not CHROMIUM.exists():
-    pytest.skip("browser tests need Chromium at /usr/bin/chromium (apt-get install chromium)",
-                allow_module_level=True)
-sync_api = pytest.importorskip("playwright.sync_api", reason="browser tests need the playwright package")
+require(CHROMIUM.exists(), "browser tests need Chromium at /usr/bin/chromium (apt-get install chromium)",
+        module_level=True)
+sync_api = playwright_sync_api()
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import publishstore

@@ -187,6 +187,25 @@ def test_the_public_persons_facts_are_all_still_published(published, world):
     assert "Суд в Астане выдал Петра Светлова России вместе со […] 20 марта 2026 года." in page
 
 
+def test_status_summary_and_sources_of_a_public_person_do_not_name_him(published, world):
+    """Svetlov's status header, summary and numbered sources are built from
+    facts and documents that also name Скрытнов: masked there too, and the
+    captured copy of the English article (a web page naming him: its bytes
+    cannot be masked) is not offered for download."""
+    for language in ("ru", "en"):
+        page = (published / "site" / language / "persons" / f"{world['svetlov']}.html").read_text(encoding="utf-8")
+        for element in ('id="current-status"', 'id="summary"', 'id="source-1"'):
+            assert element in page, element
+        summary = page[page.index('id="summary"'):page.index("</p>", page.index('id="summary"'))]
+        assert ("Pyotr Svetlov" if language == "en" else "Пётр Светлов") in summary
+        sources = page[page.index('id="sources"'):]
+        assert "Svetlov and […] detained in Almaty" in sources
+        assert not leaks(page), leaks(page)
+    assert not (published / "site" / "snapshots").exists()
+    dossier = (published / "svetlov.dossier.html").read_text(encoding="utf-8")
+    assert 'id="current-status"' in dossier and not leaks(dossier)
+
+
 def test_the_scan_looks_for_every_form(world):
     """The archive's own scan (run before `khronika publish` puts a site in
     place, and on every export and dossier) knows every form, and finds

@@ -4,9 +4,12 @@
     html = dossier_html(store, person_id, language="en")
     pdf = dossier_pdf(html)                      # WeasyPrint
 
-The dossier holds the person and their names, a summary generated from the
-confirmed facts, the timeline, and for every fact each source with the
-quoted sentence, URL, capture time and full SHA-256 of the captured copy.
+The dossier holds the person and their names, their current status (custody,
+place, since when; the last event; the charges and terms), a summary
+paragraph generated from the confirmed facts in the reader's language
+(`narrative.summary`), the timeline with each fact's quoted sentences citing
+the numbered source list, and that list: every source once with its title,
+outlet, URL (or, with none, its file name), capture time and full SHA-256.
 
 By default it reads through the public gate (`PublicArchive`), like the
 static archive: confirmed facts only, nothing from the case file, so it can
@@ -20,40 +23,12 @@ marked "do not publish", and says CONFIDENTIAL at the top of every page.
 """
 from __future__ import annotations
 
-from khronika.publish.public import PublicArchive, PublicPerson
-from khronika.publish.site import environment
+from khronika.publish.public import PublicArchive
+from khronika.publish.site import environment, person_context
 
 
 class DossierError(Exception):
     pass
-
-
-def summary(person: PublicPerson, gettext, date, event_label, country, place, *, language: str = "ru") -> str:
-    """A few sentences generated from the confirmed facts (in the language of `gettext`);
-    `place(fact)` says where a fact happened, with its country."""
-    facts = person.facts
-    if not facts:
-        return gettext("No confirmed facts.")
-    documents = {s.document_id for f in facts for s in f.sources}
-    dated = [f.date for f in facts if f.date]
-    parts = [gettext("%(name)s: %(facts)s confirmed facts from %(sources)s sources.")
-             % {"name": person.name if language == "ru" else f"{person.name_latin} ({person.name})",
-                "facts": len(facts), "sources": len(documents)}]
-    if dated:
-        parts.append(gettext("The timeline runs from %(first)s to %(last)s.")
-                     % {"first": date(dated[0]), "last": date(dated[-1])})
-    if person.latest_type:
-        parts.append(gettext("Latest known status: %(status)s (%(date)s).")
-                     % {"status": event_label(person.latest_type), "date": date(person.latest_date)})
-    if person.countries:
-        parts.append(gettext("Countries: %(countries)s.")
-                     % {"countries": ", ".join(country(c) for c in person.countries)})
-    steps = []
-    for fact in facts:
-        where = ", ".join(x for x in (date(fact.date), place(fact)) if x)
-        steps.append(f"{event_label(fact.type)} ({where})")
-    parts.append(gettext("Chronology: %(steps)s.") % {"steps": "; ".join(steps)})
-    return " ".join(parts)
 
 
 def dossier_html(store, person_id: str, *, language: str = "ru", include_case_file: bool = False) -> str:
@@ -68,7 +43,6 @@ def dossier_html(store, person_id: str, *, language: str = "ru", include_case_fi
             else "no confirmed events for this person")
     env = environment(language)
     gettext = translations(language).gettext
-    filters = env.filters
     case, case_status = None, None
     if include_case_file:
         full = store.case_file(person_id)
@@ -76,11 +50,13 @@ def dossier_html(store, person_id: str, *, language: str = "ru", include_case_fi
         case = {key: full.get(key) for key in ("status", "summary", "next_hearing")}
         if case["status"]:
             case_status = gettext(CASE_STATUS_LABELS.get(case["status"], case["status"]))
-    text = summary(person, gettext, filters["date"], filters["event_label"], filters["country"],
-                   filters["place"], language=language)
+    context = person_context(person, language)
+    if include_case_file:
+        # The legal team's copy says where a local file is on disk; the public one only its name.
+        context["local_paths"] = {s.document_id: (store.document_record(s.document_id) or {}).get("path")
+                                  for s in context["sources"] if not s.url}
     page = env.get_template("dossier.html").render(
-        person=person, summary=text, case=case, case_status=case_status,
-        generated_at=archive.generated_at)
+        person=person, case=case, case_status=case_status, generated_at=archive.generated_at, **context)
     scanner = archive.withheld_scanner([person])
     if scanner is not None and scanner(page):
         raise DossierError("a withheld name is still in the dossier; nothing was written")

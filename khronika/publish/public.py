@@ -15,9 +15,12 @@ What passes the gate:
   countries of their confirmed facts and their latest status (the type and
   date of the latest confirmed fact);
 - of each document that reported a confirmed fact: its URL (http or https
-  only, else none), title, source name, language, publication date, capture
-  time and SHA-256, and the evidence sentence of the confirmed event. A
-  document's path on disk, its full text and its snapshot bytes never pass.
+  only, else none), title (an untitled one's first line), source name,
+  language, publication date, capture time and SHA-256, and the evidence
+  sentence of the confirmed event; a document with no web address, its
+  file name (never the folders of its path). Its full text never passes;
+  its snapshot bytes only through `khronika.publish.citations` (the static
+  archive's archived copies, with their own conditions).
 
 What never passes: case files, lawyers, deadlines, tasks, notes,
 attachments, the audit log, users and sessions (`schema.PRIVATE_TABLES`:
@@ -49,6 +52,7 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 
+from khronika.model import title_from_text  # noqa: F401  (callers import it from here too)
 from khronika.publish.withhold import WITHHELD, Scanner, Withholder
 from khronika.publish.withhold import load as load_withheld
 from khronika.store import schema as tables
@@ -71,6 +75,7 @@ class PublicSource:
     captured_at: str | None
     sha256: str | None
     evidence: str                 # the sentence of the confirmed event
+    file_name: str | None = None  # a document with no URL: its file's name, never its folders
 
 
 @dataclass(slots=True)
@@ -134,6 +139,7 @@ class PublicDocument:
     published: str | None
     captured_at: str | None
     sha256: str | None
+    file_name: str | None = None  # a document with no URL: its file's name, never its folders
 
 
 def person_slug(person_id: str) -> str:
@@ -183,6 +189,8 @@ class PublicArchive:
         self.documents: dict[str, PublicDocument] = {}
         self.events: list[PublicEvent] = []
         self.persons: list[PublicPerson] = []
+        # document id -> the archived copy's path in a published site (set by site.publish_site).
+        self.snapshots: dict[str, str] = {}
         self._build(rows, aliases)
 
     # ------------------------------------------------------------ reading
@@ -207,6 +215,11 @@ class PublicArchive:
                 event.confidence, event.span_start, event.span_end, event.document_id,
                 document.url, document.title, document.source, document.language,
                 document.published, document.captured_at, document.sha256,
+                # Only what an untitled document's title and a file's name are made of.
+                sa.case((sa.or_(document.title.is_(None), document.title == ""),
+                         sa.func.substr(document.text, 1, 400)), else_=sa.null()).label("text_head"),
+                sa.case((sa.or_(document.url.is_(None), sa.not_(document.url.ilike("http%"))),
+                         document.path), else_=sa.null()).label("local_path"),
                 person.name.label("person_name"), person.name_latin.label("person_name_latin"),
                 person.role.label("person_role"), person.gender.label("person_gender"),
             )
@@ -241,12 +254,16 @@ class PublicArchive:
         documents = self.documents
         for row in rows:
             document = documents.get(row["document_id"])
+            text_head, local_path = row.pop("text_head"), row.pop("local_path")
             if document is None:            # once per document: its public fields
+                url = public_url(row["url"])
+                file_name = None if url or not local_path else _file_name(local_path)
                 document = documents[row["document_id"]] = PublicDocument(
-                    id=row["document_id"], url=public_url(row["url"]),
-                    title=mask(row["title"], row["document_id"]), source=row["source"],
-                    language=row["language"], published=row["published"],
-                    captured_at=row["captured_at"], sha256=row["sha256"])
+                    id=row["document_id"], url=url,
+                    title=mask(row["title"] or title_from_text(text_head), row["document_id"]),
+                    source=row["source"], language=row["language"], published=row["published"],
+                    captured_at=row["captured_at"], sha256=row["sha256"],
+                    file_name=mask(file_name, row["document_id"]))
             # What group_facts reads of the document: only public values.
             row["url"], row["title"] = document.url, document.title
             document_id = row["document_id"]
@@ -332,4 +349,9 @@ def _public_source(document: PublicDocument, evidence: str) -> PublicSource:
     return PublicSource(document_id=document.id, url=document.url, title=document.title,
                         source=document.source, language=document.language,
                         published=document.published, captured_at=document.captured_at,
-                        sha256=document.sha256, evidence=evidence)
+                        sha256=document.sha256, evidence=evidence, file_name=document.file_name)
+
+
+def _file_name(path: str) -> str | None:
+    """The last part of a path on disk (either separator): the folders are private."""
+    return re.split(r"[\\/]", path.rstrip("/\\"))[-1] or None

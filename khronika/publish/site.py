@@ -8,13 +8,15 @@ any static host, under any path):
 
     index.html                 language chooser
     ru/index.html, en/...      persons with their latest status, filters
-    ru/persons/<id>.html       one page per person: timeline and sources
+    ru/persons/<id>.html       one page per person: status, summary, timeline, numbered sources
     ru/trends.html             the trends chart (inline SVG) and its tables
     ru/methodology.html        what is published and how to read it
     ru/downloads.html          the exports below, with the CSV columns
     assets/                    style.css, filter.js, index-data.js
     downloads/                 khronika.json, khronika.csv, khronika.ftm.json,
                                index.json, trends.csv, timelinejs/<lang>/<id>.json
+    snapshots/<sha256>.bin     archived copies of sources, where they may be
+                               published (khronika/publish/citations.py)
 
 Everything comes from one `PublicArchive` (the public gate). Pages load
 nothing from other sites (a Content-Security-Policy meta tag allows only
@@ -47,8 +49,11 @@ from markupsafe import Markup
 from khronika import views
 from khronika.geo import country_name
 from khronika.model import EVENT_TYPES
+from khronika.person_status import display_name, person_status, place_words
 from khronika.publish import exports
+from khronika.publish.citations import copy_snapshots, numbered_sources
 from khronika.publish.exports import N_
+from khronika.publish.narrative import page_words, summary
 from khronika.publish.public import PublicArchive
 
 TEMPLATES = Path(__file__).with_name("templates")
@@ -118,12 +123,26 @@ def environment(language: str) -> jinja2.Environment:
     env.filters.update(event_label=event_label, country=country, date=date,
                        country_list=lambda codes: country_list(tuple(codes)),
                        # fact|place: "Алматы (Казахстан)", the country unless the place names it
-                       place=lambda fact: views.place_label(fact.place, fact.country, language),
+                       # (English pages: the place's English name, or romanized; never Cyrillic)
+                       place=lambda fact: views.place_label(place_words(fact.place, language), fact.country,
+                                                            language),
                        term=lambda years: views.format_term(years, language))
     env.globals.update(csp=Markup(CSP), lang=language, t={key: gettext(msg) for key, msg in LABELS.items()},
+                       w=page_words(language),
                        other_lang=next(x for x in LANGUAGES if x != language),
                        other_lang_name=LANGUAGE_NAMES[next(x for x in LANGUAGES if x != language)])
     return env
+
+
+def person_context(person, language: str, snapshots: dict[str, str] | None = None) -> dict:
+    """What the status, summary and source blocks of a person's page (and
+    dossier) show: the status, the summary's sentences, the numbered sources
+    and each fact's citation numbers."""
+    sources, cites = numbered_sources(person)
+    status = person_status(person.facts, language, person.gender,
+                           display_name(person.name, person.name_latin, person.aliases))
+    return {"status": status, "summary": summary(person, cites, status, language), "sources": sources,
+            "cites": cites, "numbers": {s.document_id: s.number for s in sources}, "snapshots": snapshots or {}}
 
 
 def _size(n: int) -> str:
@@ -187,6 +206,9 @@ def publish_site(store, out_dir: str | os.PathLike, *, base_url: str | None = No
     target.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.tmp-", dir=target.parent))
     try:
+        mark = time.perf_counter()
+        archive.snapshots = copy_snapshots(store, archive, staging)
+        timings["snapshots_s"] = time.perf_counter() - mark
         counts = _write_archive(archive, staging, base_url, timings, jobs)
         mark = time.perf_counter()
         _scan_withheld(archive, staging)
@@ -358,7 +380,8 @@ def _write_archive(archive: PublicArchive, root: Path, base_url: str | None, tim
             csv_columns=[(c, exports.CSV_COLUMN_HELP[c]) for c in exports.CSV_COLUMNS]))
     _write(root / "index.html", environment("ru").get_template("chooser.html").render())
     return {"persons": len(archive.persons), "facts": sum(len(p.facts) for p in archive.persons),
-            "documents": len(archive.documents), "events": len(archive.events), **counts}
+            "documents": len(archive.documents), "events": len(archive.events),
+            "snapshots": len(archive.snapshots), **counts}
 
 
 def _write_language(archive: PublicArchive, root: Path, language: str, base: str | None) -> int:
@@ -403,6 +426,7 @@ def _write_language(archive: PublicArchive, root: Path, language: str, base: str
         name = f"persons/{person.slug}.html"
         url = f"{base}{language}/{name}" if base else f"{language}/{name}"
         html = person_template.render(root="../../", page=name, canonical=url if base else None,
-                                      person=person, page_url=url, **common)
+                                      person=person, page_url=url, base=base, **common,
+                                      **person_context(person, language, archive.snapshots))
         _write(persons_dir / f"{person.slug}.html", html)
     return 3 + len(archive.persons)
