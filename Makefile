@@ -1,6 +1,6 @@
 # Khronika: set-up, demo, tests, benchmark.
 #   make demo    venv + install + ingest the sample corpus + print the case timelines
-#   make test    venv + install with test extras + pytest (SQLite, then the store tests on PostgreSQL)
+#   make test    venv + install with test extras + pytest (SQLite, then every test that opens a store again on PostgreSQL)
 #   make test-sqlite / make test-postgres   one half of it
 #   make bench   extraction benchmark (bench/extract.py; BENCH_ARGS="--quick" for a smoke run)
 #   make clean   remove generated files (databases, caches, build output); keeps .venv
@@ -53,7 +53,10 @@ demo: $(STAMP_BASE)
 PG_TESTS ?= tests/test_store.py tests/test_search.py tests/test_casework_store.py tests/test_web_api.py \
 	tests/test_publish.py tests/test_alerts.py tests/test_watch.py tests/test_place_country.py \
 	tests/test_demo_timeline.py tests/test_cli.py tests/test_delivery_once.py tests/test_resolve_index.py \
-	tests/test_withholding.py tests/test_settings_store.py tests/test_pagination.py
+	tests/test_withholding.py tests/test_settings_store.py tests/test_pagination.py \
+	tests/test_casefile_encryption.py tests/test_review_store.py tests/test_review_api.py \
+	tests/test_web_browser.py tests/test_review_browser.py tests/test_publish_browser.py \
+	tests/test_publish_citations.py tests/test_page_language.py tests/test_bombs.py tests/test_readers_hostile.py
 
 test: $(STAMP_TEST)
 	@status=0; \

@@ -88,6 +88,8 @@ def environment():
 def peak_rss_mb(urls: list[str], seconds: float) -> tuple[float, str]:
     """The watch process's VmHWM (MB) over a run of `seconds`, and its stderr."""
     with tempfile.TemporaryDirectory() as folder:
+        subprocess.run([sys.executable, "-m", "khronika", "init"], cwd=folder, env=environment(), check=True,
+                       capture_output=True)
         for url in urls:
             subprocess.run([sys.executable, "-m", "khronika", "sources", "add", url, "--kind", "page",
                             "--every", "300s", "--local"], cwd=folder, env=environment(), check=True,

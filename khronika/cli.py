@@ -5,7 +5,7 @@ import argparse
 import json
 import sys
 
-from . import __version__, cli_crypto
+from . import __version__, cli_casefile, cli_crypto, cli_search, cli_worker
 from .cli_settings import add_io_parsers, cmd_sources, import_export
 
 EXIT_OK, EXIT_SOME_FAILED, EXIT_USAGE = 0, 1, 2
@@ -68,7 +68,8 @@ def _subjects(store, name: str | None):
 
 def cmd_timeline(args) -> int:
     from .store import open_store
-    from .views import format_date
+    from .views import format_date_in
+    language = args.lang or locale_language()
     with open_store(args.db) as store:
         persons = _subjects(store, args.name)
         if not persons:
@@ -79,29 +80,55 @@ def cmd_timeline(args) -> int:
             facts = store.timeline(person.id)
             if not facts and not args.name:
                 continue
-            extra = ", ".join(f"{k}: {v}" for k, v in person.attributes.items())
-            print(f"\n{person.name} / {person.name_latin}" + (f"  ({extra})" if extra else ""))
+            print("\n" + _person_header(person, language))
             for fact in facts:
-                print(f"  {format_date(fact.date):<16} {_fact_line(fact)}")
+                print(f"  {format_date_in(fact.date, language):<16} {_fact_line(fact, language)}")
                 for src in fact.sources:
                     print(f"      «{_short(src.evidence)}» — {src.location}")
     return EXIT_OK
 
 
-def _fact_line(fact) -> str:
-    """What happened, how it was judged, where and whither:
-    "приговор (sentenced) [госизмена; 12 лет] — Алматы (Казахстан) → Россия"."""
+def locale_language(environ=None) -> str:
+    """"ru" when the locale ($LC_ALL, else $LC_MESSAGES, else $LANG) is Russian, else "en"."""
+    import os
+    environ = os.environ if environ is None else environ
+    for name in ("LC_ALL", "LC_MESSAGES", "LANG"):
+        value = environ.get(name)
+        if value:
+            return "ru" if value.lower().startswith("ru") else "en"
+    return "en"
+
+
+def _person_header(person, language: str) -> str:
+    """"Юлия Емельянова / Yulia Emelyanova  (возраст: 38)": the name in the
+    page's script first, the other script after the slash."""
+    from .person_status import display_name
+    first = display_name(person.name, person.name_latin, person.aliases, language)
+    second = display_name(person.name, person.name_latin, person.aliases, "en" if language == "ru" else "ru")
+    if not person.attributes:
+        return f"{first} / {second}"
+    # The attribute names are the web app's catalog (imported only here: it loads the web package).
+    from .web.i18n import attribute_label
+    extra = ", ".join(f"{attribute_label(k, language)}: {v}" for k, v in person.attributes.items())
+    return f"{first} / {second}  ({extra})"
+
+
+def _fact_line(fact, language: str = "ru") -> str:
+    """What happened, how it was judged, where and whither, in one language:
+    "приговор [госизмена; 12 лет] — Алматы (Казахстан) → Россия"."""
     from .geo import country_name
+    from .person_status import charge_label, place_words
     from .views import event_label, format_term, place_label
-    line = event_label(fact.type)
-    judged = "; ".join(x for x in (fact.charge, format_term(fact.term_years)) if x)
+    line = event_label(fact.type, language)
+    judged = "; ".join(x for x in (charge_label(fact.charge, language),
+                                   format_term(fact.term_years, language)) if x)
     if judged:
         line += f" [{judged}]"
-    where = place_label(fact.place, fact.country)
+    where = place_label(place_words(fact.place, language), fact.country, language)
     if where:
         line += f" — {where}"
     if fact.destination:
-        line += f" → {country_name(fact.destination)}"
+        line += f" → {country_name(fact.destination, language)}"
     return line
 
 
@@ -154,7 +181,8 @@ def cmd_rules(args) -> int:
         types = [t for group in args.type or [] for t in group.split(",") if t]
         unknown = [t for t in types if t not in EVENT_TYPES]
         if unknown:
-            print(f"khronika: unknown event type(s): {', '.join(unknown)}", file=sys.stderr)
+            print(f"khronika: unknown event type(s): {', '.join(unknown)}; "
+                  f"valid types: {', '.join(EVENT_TYPES)}", file=sys.stderr)
             return EXIT_USAGE
         channel, target = channels[0]
         key = f"{channel}|{target}|{args.person}|{sorted(types)}|{args.place}|{args.keyword}"
@@ -223,38 +251,8 @@ def cmd_watch(args) -> int:
 
 
 def cmd_serve(args) -> int:
-    import ipaddress
-
-    import uvicorn
-
-    from .web import create_app
-    try:
-        public = not ipaddress.ip_address(args.host).is_loopback
-    except ValueError:
-        public = args.host not in ("localhost",)
-    if public:
-        print(f"khronika: listening on {args.host}: other machines can reach the login page; "
-              "put it behind HTTPS (a reverse proxy) before anyone logs in from elsewhere", file=sys.stderr)
-    # X-Forwarded-For/-Proto are believed only from the proxies named (default:
-    # one on this machine); from anyone else they are ignored, so a client
-    # cannot pick the address the login throttle counts it under.
-    trusted = args.trusted_proxy or []
-    behind_proxy = args.behind_proxy or bool(trusted)
-    options = dict(host=args.host, port=args.port, log_level="warning", access_log=False,
-                   proxy_headers=behind_proxy,
-                   forwarded_allow_ips=",".join(trusted or ["127.0.0.1", "::1"]) if behind_proxy else None)
-    if args.workers > 1:
-        # Worker processes import the app themselves: hand them the settings
-        # through the environment (see khronika.web.app.app_from_environment).
-        import os
-
-        from .store import resolve_url
-        os.environ["KHRONIKA_DB"] = resolve_url(args.db)
-        os.environ["KHRONIKA_SECURE_COOKIES"] = "1" if args.secure_cookies else ""
-        uvicorn.run("khronika.web.app:app_from_environment", factory=True, workers=args.workers, **options)
-    else:
-        uvicorn.run(create_app(args.db, secure_cookies=True if args.secure_cookies else None), **options)
-    return EXIT_OK
+    from .cli_serve import cmd_serve as serve
+    return serve(args)
 
 
 def _read_password(args) -> str:
@@ -434,6 +432,8 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("timeline", help="per-person timelines, each fact with its sources")
     p.add_argument("name", nargs="?", help="a name or part of one, in any case or script")
+    p.add_argument("--lang", choices=["ru", "en"], default=None,
+                   help="language of names, labels, places and dates (default: ru when $LANG is Russian, else en)")
     db_option(p)
     p.set_defaults(func=cmd_timeline)
 
@@ -566,11 +566,20 @@ def build_parser() -> argparse.ArgumentParser:
     db_option(p)
     p.set_defaults(func=cmd_persons)
     cli_crypto.add_commands(sub, db_option)
+    cli_casefile.add_commands(sub, db_option)
+    cli_worker.add_commands(sub, db_option)
+    cli_search.add_commands(sub, db_option)
     return parser
 
 
 def main(argv: list[str] | None = None) -> int:
+    from .cli_store import SERVER_ONLY, STORE_CREATORS, missing_store
     args = build_parser().parse_args(argv)
+    if hasattr(args, "db") and args.command not in STORE_CREATORS | SERVER_ONLY:
+        problem = missing_store(args.db)
+        if problem:
+            print(f"khronika: {problem}", file=sys.stderr)
+            return EXIT_USAGE
     try:
         return args.func(args)
     except Exception as error:

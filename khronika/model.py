@@ -203,3 +203,14 @@ class Alert:
     # Added with payload fields v1.1; defaults keep alerts queued before them readable.
     country: str | None = None
     destination: str | None = None
+
+
+def title_from_text(text: str | None, limit: int = 120) -> str | None:
+    """An untitled document's title: its first non-empty line, cut at a word
+    near `limit` characters. Given at ingest (Store.add_document) and shown
+    for documents stored untitled before (web pages, search hits, the archive)."""
+    line = next((line.strip() for line in (text or "")[:10_000].splitlines() if line.strip()), "")
+    if len(line) <= limit:
+        return line or None
+    cut = line[:limit].rsplit(" ", 1)[0].rstrip(" ,;:—-")
+    return (cut or line[:limit]) + "…"

@@ -21,6 +21,7 @@ from functools import lru_cache
 import Stemmer
 
 from khronika.morph import analyzer
+from khronika.translit import romanize
 
 # Query words beyond this many are ignored (each one is another AND).
 MAX_QUERY_WORDS = 12
@@ -182,8 +183,22 @@ def _quote(term: str) -> str:
 
 @lru_cache(maxsize=8192)
 def query_term(word: str) -> Term:
-    """How one folded query word is searched (see the module docstring)."""
+    """How one folded query word is searched (see the module docstring),
+    across scripts and languages (`_other_language`): a name also in the
+    other script, an event word also in the other language."""
     word = word[:_MAX_TOKEN]
+    term = _own_term(word)
+    exact, prefixes = _other_language(word, term)
+    if not exact and not prefixes:
+        return term
+    every = list(dict.fromkeys([*term.prefixes, *prefixes]))
+    minimal = [p for p in every if not any(q != p and p.startswith(q) for q in every)]
+    return Term(word, exact=tuple(dict.fromkeys([*term.exact, *exact])), prefixes=tuple(minimal))
+
+
+@lru_cache(maxsize=8192)
+def _own_term(word: str) -> Term:
+    """How one folded word is searched in its own language and script."""
     own = stem(word)
     if not _CYRILLIC.search(word):
         return Term(word, exact=(own,))
@@ -243,6 +258,128 @@ def _related_words(parses) -> list[str]:
                                            or morph.word_is_known(candidate)):
                 found.append(candidate)
     return found
+
+
+# ---------------------------------------------------------------- across scripts and languages
+
+# The words of the 22 event types (khronika.model.EVENT_TYPES) in both
+# languages: a query word that is one of a row's words in one language also
+# searches the row's words in the other, as OR alternatives ("экстрадиция"
+# finds "extradited", "detained" finds "задержали"). Russian words are
+# matched by their search prefix, English ones by their stem.
+EVENT_WORDS = (
+    (("бежал", "уехал", "эмигрировал"), ("fled", "flee")),                       # fled
+    (("розыск",), ("wanted",)),                                                   # wanted
+    (("задержание", "задержали"), ("detained", "detain")),                         # detained
+    (("арест", "арестовали", "сизо"), ("arrest", "arrested", "custody")),          # arrested
+    (("обвинение", "обвинили"), ("charged", "charges", "accused")),                # charged
+    (("экстрадиция", "выдача"), ("extradition", "extradited")),                    # extradition_*
+    (("депортация", "выдворение"), ("deportation", "deported")),                   # deport*
+    (("передача",), ("handed", "handover")),                                      # handed_over
+    (("этапирование", "перевели"), ("transferred", "transfer")),                   # transferred
+    (("въезд",), ("entry",)),                                                     # entry_refused
+    (("убежище",), ("asylum",)),                                                  # asylum_*
+    (("освобождение", "освободили"), ("released", "freed")),                       # released
+    (("приговор", "приговорили"), ("sentenced", "sentence", "convicted")),         # sentenced
+    (("апелляция", "обжаловать"), ("appeal",)),                                   # appeal_filed
+    (("побег", "сбежал"), ("escaped", "escape")),                                 # escaped
+    (("исчезновение", "исчез", "пропал"), ("disappeared", "disappearance", "missing")),  # disappeared
+    (("отказ", "отказали"), ("refused", "denied")),                                # *_denied, entry_refused
+    (("запрос",), ("request", "requested")),                                      # extradition_requested
+)
+_NAME_TAGS = ("Surn", "Name", "Patr", "Geox")
+_SURNAME_ENDS = ("ов", "ова", "ев", "ева", "ин", "ина", "ский", "ская", "цкий", "цкая", "енко", "ук", "юк",
+                 "швили", "дзе", "ян", "ич", "ых", "их")
+# Romanized Russian read back: longest first; each option of a spelling in
+# turn, so "emelyanova" reaches "емельянова" (ль) as well as "емелянова".
+_BACK = (("shch", ("щ",)), ("zh", ("ж",)), ("kh", ("х",)), ("ts", ("ц",)), ("ch", ("ч",)), ("sh", ("ш",)),
+         ("yu", ("ю", "ью")), ("ya", ("я", "ья")), ("yo", ("ё", "ьо")), ("ye", ("е", "ье")), ("iy", ("ий",)),
+         ("yy", ("ый",)), ("a", ("а",)), ("b", ("б",)), ("v", ("в",)), ("w", ("в",)), ("g", ("г",)),
+         ("d", ("д",)), ("e", ("е", "э")), ("z", ("з",)), ("i", ("и",)), ("y", ("й", "ы")), ("k", ("к",)),
+         ("l", ("л",)), ("m", ("м",)), ("n", ("н",)), ("o", ("о",)), ("p", ("п",)), ("r", ("р",)),
+         ("s", ("с",)), ("t", ("т",)), ("u", ("у",)), ("f", ("ф",)), ("c", ("к",)), ("h", ("х",)),
+         ("j", ("дж",)), ("q", ("к",)), ("x", ("кс",)))
+_MAX_SPELLINGS = 16
+_BAD_SOFT_SIGN = re.compile(r"^ь|[аеёиоуыэюяь]ь")
+
+
+def _other_language(word: str, term: Term) -> tuple[list[str], list[str]]:
+    """(exact terms, prefixes) that the word's counterparts in the other
+    script or language are indexed as; empty when it has none."""
+    exact: list[str] = []
+    prefixes: list[str] = []
+    cyrillic = bool(_CYRILLIC.search(word))
+    for russian, english in _event_words():
+        if (any(p == k or p.startswith(k) for p in term.prefixes for k in russian[1]) if cyrillic
+                else any(t in english for t in term.exact)):
+            if cyrillic:
+                exact.extend(english)
+            else:
+                prefixes.extend(russian[1])
+    if exact or prefixes:
+        return exact, prefixes
+    if cyrillic and _looks_like_a_name(word):
+        # "Жилина" -> its prefix "жилин" -> "zhilin", found in "Zhilin", "Zhilina".
+        prefixes.extend(p for p in (_latin_stem(romanize(p)) for p in term.prefixes or term.exact)
+                        if len(p) >= PREFIX_MIN)
+    elif not cyrillic and word.isascii() and word.isalpha() and len(word) >= PREFIX_MIN:
+        # The spellings the dictionary knows as names first; else (a rare
+        # surname) at most two guesses with a surname's ending.
+        spellings = _cyrillic_spellings(word)
+        known = [s for s in spellings if _known_name(s)]
+        guessed = [s for s in spellings if len(s) >= 5 and s.endswith(_SURNAME_ENDS)
+                   and not analyzer().word_is_known(s)]
+        for spelling in known or guessed[:2]:
+            prefixes.extend(_own_term(spelling).prefixes)
+    return exact, prefixes
+
+
+@lru_cache(maxsize=1)
+def _event_words() -> tuple[tuple[tuple[list[str], list[str]], tuple[str, ...]], ...]:
+    """EVENT_WORDS as ((Russian words, their prefixes), English stems)."""
+    rows = []
+    for russian, english in EVENT_WORDS:
+        ru_prefixes = [p for w in russian for p in _own_term(w).prefixes]
+        rows.append(((list(russian), ru_prefixes), tuple(dict.fromkeys(stem(w) for w in english))))
+    return tuple(rows)
+
+
+def _latin_stem(latin: str) -> str:
+    return latin.replace("'", "")
+
+
+def _looks_like_a_name(word: str) -> bool:
+    """A surname, first name, patronymic or place to pymorphy3, or a word it does not know."""
+    if any(any(tag in parse.tag for tag in _NAME_TAGS) for parse in analyzer().parse(word)[:3]):
+        return True
+    return not analyzer().word_is_known(word)
+
+
+def _known_name(word: str) -> bool:
+    """A word the dictionary knows as a name or place, or knows at all with a
+    surname's ending ("третьяков")."""
+    for parse in analyzer().parse(word)[:3]:
+        if parse.is_known and (any(tag in parse.tag for tag in _NAME_TAGS) or word.endswith(_SURNAME_ENDS)):
+            return True
+    return False
+
+
+def _cyrillic_spellings(word: str) -> list[str]:
+    """Cyrillic words that romanize (khronika.translit) to `word`, or nearly."""
+    spellings = [""]
+    i = 0
+    while i < len(word):
+        for latin, options in _BACK:
+            if word.startswith(latin, i):
+                spellings = [s + o for s in spellings for o in options][:_MAX_SPELLINGS]
+                i += len(latin)
+                break
+        else:
+            return []
+    # "Yuri", "Navalny": romanize drops "й" after "и"/"ы" at the end.
+    spellings += [s + "й" for s in spellings if s.endswith(("и", "ы"))]
+    # A soft sign begins no word and follows no vowel.
+    return [s for s in spellings if not _BAD_SOFT_SIGN.search(s)][:_MAX_SPELLINGS * 2]
 
 
 def warm_up() -> None:

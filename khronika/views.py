@@ -1,16 +1,20 @@
 """Presentation helpers shared by the CLI, the web app and the exports."""
 from __future__ import annotations
 
+from babel.dates import get_month_names
+
 from khronika.geo import country_name
 
-MONTHS_RU = ("январь", "февраль", "март", "апрель", "май", "июнь", "июль", "август",
-             "сентябрь", "октябрь", "ноябрь", "декабрь")
-MONTHS_RU_GEN = ("января", "февраля", "марта", "апреля", "мая", "июня", "июля", "августа",
-                 "сентября", "октября", "ноября", "декабря")
+
+def _months(language: str, context: str) -> tuple[str, ...]:
+    # CLDR's month names (Babel): "stand-alone" for a month alone ("январь
+    # 2026"), "format" inside a day's date ("28 января 2026").
+    return tuple(get_month_names("wide", context, language).values())
 
 
-MONTHS_EN = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
-             "October", "November", "December")
+MONTHS_RU = _months("ru", "stand-alone")
+MONTHS_RU_GEN = _months("ru", "format")
+MONTHS_EN = _months("en", "stand-alone")
 
 
 def _format_date(iso: str | None, unknown: str, months: tuple[str, ...], months_of: tuple[str, ...]) -> str:
@@ -42,6 +46,11 @@ def format_date(iso: str | None) -> str:
 def format_date_en(iso: str | None) -> str:
     """The same in English: '2026-01' -> 'January 2026', '2026-01-28' -> '28 January 2026'."""
     return _format_date(iso, "date unknown", MONTHS_EN, MONTHS_EN)
+
+
+def format_date_in(iso: str | None, language: str) -> str:
+    """`format_date` in Russian, `format_date_en` in any other language."""
+    return format_date(iso) if language == "ru" else format_date_en(iso)
 
 
 def format_term(years: float | None, language: str = "ru") -> str:
@@ -99,5 +108,24 @@ EVENT_LABELS_RU = {
 }
 
 
-def event_label(event_type: str) -> str:
-    return f"{EVENT_LABELS_RU.get(event_type, event_type)} ({event_type})"
+# The same in English: the message ids of the web app's gettext catalog
+# (khronika.web.i18n.EVENT_TYPE_LABELS is this table), whose Russian
+# translations are EVENT_LABELS_RU (tests/test_page_language.py holds them equal).
+EVENT_LABELS_EN = {
+    "fled": "left the country", "wanted": "put on a wanted list", "detained": "detained",
+    "arrested": "arrested / in custody", "charged": "charged",
+    "extradition_requested": "extradition requested", "extradition_approved": "extradition approved",
+    "extradition_denied": "extradition denied", "extradited": "extradited",
+    "deportation_ordered": "deportation ordered", "deported": "deported",
+    "handed_over": "handed over to the home country", "transferred": "transferred",
+    "entry_refused": "entry refused", "asylum_applied": "applied for asylum",
+    "asylum_denied": "asylum denied", "asylum_granted": "asylum granted", "released": "released",
+    "sentenced": "sentenced", "appeal_filed": "appeal filed", "escaped": "escaped",
+    "disappeared": "disappeared",
+}
+
+
+def event_label(event_type: str, language: str = "ru") -> str:
+    """An event type in one language: "покинул(а) страну" or "left the country"."""
+    table = EVENT_LABELS_RU if language == "ru" else EVENT_LABELS_EN
+    return table.get(event_type, event_type)

@@ -32,7 +32,8 @@ def main() -> int:
                    check=True, cwd=ROOT)
     with pot.open("rb") as f:
         template = read_po(f)
-    for table in (i18n.EVENT_TYPE_LABELS, i18n.CASE_STATUS_LABELS, i18n.ROLE_LABELS):
+    for table in (i18n.EVENT_TYPE_LABELS, i18n.CASE_STATUS_LABELS, i18n.ROLE_LABELS,
+                  i18n.REVIEW_STATUS_LABELS, i18n.ATTRIBUTE_LABELS):
         for label in table.values():
             template.add(label)
     with pot.open("wb") as f:

@@ -121,6 +121,7 @@ def khronika(*args, cwd, timeout=240):
 
 def test_watch_names_each_bomb_in_one_error_and_still_stores_the_normal_page(server, bombs, tmp_path):
     urls = [server + path for path in bombs] + [server + "/news.html"]
+    assert khronika("init", "--db", "k.db", cwd=tmp_path).returncode == 0      # `sources` needs a store
     for url in urls:
         r = khronika("sources", "add", url, "--kind", "page", "--every", "300s", "--local", "--db", "k.db",
                      cwd=tmp_path)

@@ -25,6 +25,7 @@ import sqlalchemy as sa
 from pgserver import child_db, store_url
 
 from khronika.model import EVENT_TYPES, ROLES
+from khronika.views import EVENT_LABELS_EN, EVENT_LABELS_RU
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
 SHARED = REPO_ROOT.parent / "shared"
@@ -137,10 +138,13 @@ def person_block(blocks: list[dict], name: str) -> dict:
     return found[0]
 
 
-def fact_type(fact_line: str) -> str:
-    """The event type of a fact line: the contract's name in parentheses after the Russian label."""
-    match = re.search(r"\(([a-z]+(?:_[a-z]+)*)\)", fact_line)
-    return match.group(1) if match else ""
+def fact_type(fact_line: str, language: str = "ru") -> str:
+    """The event type of a fact line (`timeline --lang ru` by default): the
+    type whose label comes first after the date, the longest of those at one place."""
+    labels = EVENT_LABELS_RU if language == "ru" else EVENT_LABELS_EN
+    found = [(fact_line.find(" " + label), -len(label), event_type) for event_type, label in labels.items()
+             if " " + label in fact_line]
+    return min(found)[2] if found else ""
 
 
 # ---------------------------------------------------------------- 1. extract --json
@@ -305,7 +309,7 @@ def same_fact_twice(tmp_path_factory):
     db = work / "data" / "env.db"
     env = cli_env(KHRONIKA_DB=str(db))
     ingest = khronika("ingest", "reports", cwd=work, env=env)
-    timeline = khronika("timeline", "Белоусова", cwd=work, env=env)
+    timeline = khronika("timeline", "Белоусова", "--lang", "ru", cwd=work, env=env)
     return dict(work=work, db=db, ingest=ingest, timeline=timeline)
 
 
@@ -423,7 +427,13 @@ def timelines(corpus_db):
     work, db = corpus_db["work"], corpus_db["db"]
     queries = {"all": (), "inflected": ("Емельянову",), "unseen_case": ("Емельяновой",),
                "latin": ("Emelyanova",), "nobody": ("Жанна Несуществующая",)}
-    return {key: khronika("timeline", *q, "--db", db, cwd=work) for key, q in queries.items()}
+    timelines = {key: khronika("timeline", *q, "--lang", "ru", "--db", db, cwd=work)
+                 for key, q in queries.items()}
+    # No --lang: the language of the locale, English under LANG=C.
+    timelines["en"] = khronika("timeline", "Емельянову", "--db", db, cwd=work, env=cli_env(LANG="C.UTF-8"))
+    timelines["ru_locale"] = khronika("timeline", "Emelyanova", "--db", db, cwd=work,
+                                      env=cli_env(LANG="ru_RU.UTF-8"))
+    return timelines
 
 
 def test_timeline_of_the_sample_article(timelines):
@@ -465,6 +475,20 @@ def test_timeline_finds_a_person_by_an_inflected_or_latin_name(timelines, query)
     blocks = parse_timeline(proc.stdout)
     assert [fold(b["header"]).split(" /")[0] for b in blocks] == ["Юлия Емельянова"], proc.stdout
     assert any(fact_type(f["line"]) == "extradition_approved" for f in blocks[0]["facts"])
+
+
+def test_timeline_speaks_one_language_chosen_by_lang_or_the_locale(timelines):
+    english, russian = timelines["en"], timelines["ru_locale"]
+    assert english.returncode == 0 and russian.returncode == 0, described(english) + described(russian)
+    (block,) = parse_timeline(english.stdout)
+    assert block["header"].startswith("Yuliya Emelyanova / Юлия Емельянова"), block["header"]
+    approved = [f["line"] for f in block["facts"] if fact_type(f["line"], "en") == "extradition_approved"]
+    assert approved and approved[0].startswith("January 2026 "), approved
+    assert approved[0].endswith("— Kazakhstan"), approved
+    for fact in block["facts"]:            # labels, places, countries and dates: no Cyrillic
+        assert not re.search("[а-яё]", fact["line"], re.I), fact["line"]
+    assert parse_timeline(russian.stdout)[0]["header"].startswith("Юлия Емельянова / Yuliya Emelyanova")
+    assert all(not re.search(r"\([a-z_]+\)", f["line"]) for f in parse_timeline(russian.stdout)[0]["facts"])
 
 
 def test_timeline_for_an_unknown_name_fails_clearly(timelines):

@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from test_cli import REPO_ROOT, described, khronika, parse_timeline, person_block
+from test_cli import REPO_ROOT, described, fact_type, khronika, parse_timeline, person_block
 
 
 @pytest.fixture(scope="module")
@@ -14,13 +14,13 @@ def demo(tmp_path_factory):
     db = work / "khronika.db"
     ingest = khronika("ingest", REPO_ROOT / "corpus", "--db", db, cwd=work)
     assert ingest.returncode == 0, described(ingest)
-    timeline = khronika("timeline", "--db", db, cwd=work)
+    timeline = khronika("timeline", "--lang", "ru", "--db", db, cwd=work)
     assert timeline.returncode == 0, described(timeline)
     return parse_timeline(timeline.stdout)
 
 
 def lines(demo, name, etype):
-    return [f["line"] for f in person_block(demo, name)["facts"] if f"({etype})" in f["line"]]
+    return [f["line"] for f in person_block(demo, name)["facts"] if fact_type(f["line"]) == etype]
 
 
 def one(demo, name, etype, pattern):

@@ -28,7 +28,7 @@ from khronika.publish.dossier import dossier_html
 from khronika.publish.public import PublicArchive
 from khronika.publish.site import publish_site
 from khronika.store import group_facts, open_store
-from khronika.views import format_term, place_label
+from khronika.views import EVENT_LABELS_RU, format_term, place_label
 from khronika.web import create_app
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
@@ -214,11 +214,12 @@ def test_cli_timeline_shows_charge_term_place_country_and_destination(tmp_path):
     env = dict(os.environ, PYTHONIOENCODING="utf-8",
                PYTHONPATH=os.pathsep.join(p for p in (str(REPO_ROOT), os.environ.get("PYTHONPATH")) if p))
     env.pop("KHRONIKA_DB", None)
-    proc = subprocess.run([sys.executable, "-m", "khronika", "timeline", "--db", child_db(db)], cwd=tmp_path,
+    proc = subprocess.run([sys.executable, "-m", "khronika", "timeline", "--lang", "ru", "--db", child_db(db)],
+                          cwd=tmp_path,
                           env=env, capture_output=True, text=True, encoding="utf-8", timeout=180, check=False)
     assert proc.returncode == 0, proc.stderr
     facts = [line.strip() for line in proc.stdout.splitlines() if line.startswith("  ") and not line.startswith("   ")]
-    assert [next(t for t in ORDER if f"({t})" in line) for line in facts] == ORDER
+    assert [next(t for t in ORDER if EVENT_LABELS_RU[t] in line) for line in facts] == ORDER
     fled, sentenced, detained, extradited = facts
     assert fled.startswith("декабрь 2024") and fled.endswith("— Россия → Казахстан")
     assert sentenced.startswith("2025 ") and "[государственная измена; 12 лет]" in sentenced
@@ -250,7 +251,7 @@ def test_web_person_page_shows_place_country_destination_charge_and_term(web):
     positions = [ru.index(f"· {w}") for w in ("Россия", "государственная", "Алматы", "Астана")]
     assert positions == sorted(positions)                  # fled, sentenced (2025), detained, extradited
     en = client.get(f"/persons/{MARIA.id}?lang=en").text
-    for shown in ("Алматы (Kazakhstan)", "→ Russia", "12 years"):
+    for shown in ("Almaty (Kazakhstan)", "→ Russia", "12 years"):
         assert shown in en, shown
     assert "12 лет" not in en
 
@@ -342,7 +343,7 @@ def test_archive_person_page_and_dossier_show_them(store, archive, tmp_path):
     for shown in ("Алматы (Казахстан)", "→ Россия", "государственная измена", "12 лет"):
         assert shown in ru, shown
     en = (tmp_path / "site" / "en" / "persons" / f"{slug}.html").read_text(encoding="utf-8")
-    assert "Алматы (Kazakhstan)" in en and "12 years" in en and "→ Russia" in en
+    assert "Almaty (Kazakhstan)" in en and "12 years" in en and "→ Russia" in en
     dossier = dossier_html(store, MARIA.id, language="ru")
     for shown in ("Астана (Казахстан)", "→ <span class=\"destination\">Россия", "государственная измена",
                   "12 лет"):

@@ -98,22 +98,32 @@ def test_review_confirm_edit_reject_are_recorded_with_who_and_when(world):
     client, headers = login(app, "monitor")
     queue = client.get("/api/review").json()
     assert queue["total"] == 3
-    assert [e["id"] for e in queue["events"]][:1] == [ids["detained"]]      # oldest first
+    assert [e["id"] for e in queue["events"]][:1] == [ids["xss_event"]]    # freshest happening first (store/review.py)
     r = client.post(f"/api/events/{ids['extradited']}/review", headers=headers,
                     json={"decision": "confirmed", "type": "deported", "date": "2026-02-08", "place": "Астана"})
     assert r.status_code == 200
     edited = r.json()
     assert (edited["type"], edited["date"], edited["reviewed_by"]) == ("deported", "2026-02-08", "monitor")
     assert edited["country"] == "KZ"
+    assert edited["status"] == "edited" and "review_status" not in edited     # one vocabulary (i18n.py)
     r = client.post(f"/api/events/{ids['xss_event']}/review", headers=headers, json={"decision": "rejected"})
-    assert r.json()["review_status"] == "rejected"
+    assert r.json()["status"] == "rejected"
     assert client.get("/api/review").json()["total"] == 1
     # The rejected event is gone from the timeline; the edited one shows the correction.
     timeline = client.get(f"/api/persons/{ids['timur']}").json()["timeline"]
     assert timeline == []
     facts = client.get(f"/api/persons/{ids['yulia']}").json()["timeline"]
-    assert [(f["type"], f["date"], f["confirmed"]) for f in facts] == [
-        ("detained", "2026-01-27", False), ("deported", "2026-02-08", True)]
+    assert [(f["type"], f["date"], f["confirmed"], f["status"]) for f in facts] == [
+        ("detained", "2026-01-27", False, "unreviewed"), ("deported", "2026-02-08", True, "confirmed")]
+    assert {e["status"] for e in client.get("/api/review").json()["events"]} == {"unreviewed"}
+    # Documents say the same words, "edited" for the corrected one, in the API and on the page.
+    statuses, pages = {}, ""
+    for doc_id in ids["documents"]:
+        statuses |= {e["id"]: e["status"] for e in client.get(f"/api/documents/{doc_id}").json()["events"]}
+        pages += client.get(f"/documents/{doc_id}?lang=ru").text
+    assert (statuses[ids["extradited"]], statuses[ids["xss_event"]], statuses[ids["detained"]]) == (
+        "edited", "rejected", "unreviewed")
+    assert all(word in pages for word in ("исправлено", "отклонено", "не проверено"))
     admin, _ = login(app, "admin")
     log = admin.get("/api/audit?entity=event").json()
     edit = next(e for e in log if e["entity_id"] == ids["extradited"])
@@ -136,6 +146,9 @@ def test_merge_and_split_persons(world):
     app, ids, db = world
     client, headers = login(app, "monitor")
     r = client.post("/api/persons/merge", headers=headers, json={"into": ids["yulia"], "other": ids["timur"]})
+    assert r.status_code == 422                         # the canonical name is chosen explicitly
+    r = client.post("/api/persons/merge", headers=headers,
+                    json={"into": ids["yulia"], "other": ids["timur"], "name": "Юлия Емельянова"})
     assert r.status_code == 200
     assert client.get(f"/api/persons/{ids['timur']}", follow_redirects=False).status_code == 308
     merged = client.get(f"/api/persons/{ids['yulia']}").json()
@@ -276,7 +289,9 @@ def test_documents_and_snapshots_are_served_safely(world):
     assert r.headers["content-security-policy"] == "sandbox"
     page = client.get(f"/documents/{ids['documents'][2]}")
     assert "<script>window" not in page.text and "&lt;script&gt;window" in page.text
-    assert "script-src" not in page.headers["content-security-policy"]   # default-src 'none': no scripts at all
+    policy = page.headers["content-security-policy"]
+    # Scripts only as this app's own files: never inline, so the payload above cannot run.
+    assert "script-src 'self';" in policy and "unsafe-inline" not in policy
 
 
 def test_the_openapi_schema_lists_the_api(world):

@@ -272,6 +272,7 @@ def test_the_webhook_secret_comes_from_the_environment_or_stdin_not_the_command_
         return subprocess.run([sys.executable, "-m", "khronika", "rules", "add", "--db", "k.db", *args],
                               cwd=tmp_path, env=environment(env), input=stdin, capture_output=True, text=True,
                               timeout=120)
+    open_store(tmp_path / "k.db").close()             # `rules add` works on an existing store only
     r = rules_add("--webhook", "https://hooks.example/a", "--secret-env", "HOOK_KEY", env={"HOOK_KEY": "k-env"})
     assert r.returncode == 0, r.stderr
     r = rules_add("--webhook", "https://hooks.example/b", "--secret-stdin", stdin="k-stdin\n")
@@ -287,6 +288,7 @@ def test_khronika_toml_holding_a_secret_is_written_owner_only(tmp_path):
     config = tmp_path / "khronika.toml"
     config.write_text('[telegram]\ntoken = "123:abc"\n', encoding="utf-8")
     config.chmod(0o644)
+    open_store(tmp_path / "k.db").close()
     for args in (("sources", "add", "https://news.example/rss.xml"), ("sources", "export", "khronika.toml")):
         r = subprocess.run([sys.executable, "-m", "khronika", *args, "--db", "k.db"],
                            cwd=tmp_path, env=environment(), capture_output=True, text=True, timeout=120)

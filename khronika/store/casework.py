@@ -1,5 +1,6 @@
 """The store's queries for people working on cases: users and sessions, the
-review queue, merging and splitting persons, case files, the audit log.
+review queue, merging and splitting persons, the audit log; the case files
+themselves are in casefiles.py, a base of this mixin.
 
 A mixin of `Store` (see store.py), kept apart so the queries of the
 automatic pipeline and those of human work can be read separately. Every
@@ -8,7 +9,6 @@ audit row in the same transaction as the change.
 """
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import re
 import time
@@ -20,7 +20,8 @@ from sqlalchemy.engine import Connection
 
 from khronika.model import EVENT_TYPES
 from khronika.store import schema as tables
-from khronika.store.common import _now
+from khronika.store.casefiles import CaseFileQueries
+from khronika.store.common import _check_iso_date, _now, _plain
 
 CONFIRMED, REJECTED, PENDING_REVIEW = "confirmed", "rejected", "pending"
 REVIEW_DECISIONS = (CONFIRMED, REJECTED)
@@ -29,11 +30,7 @@ EDITABLE_EVENT_FIELDS = ("type", "date", "place", "country", "destination", "per
 _ISO_COUNTRY = re.compile(r"^[A-Z]{2}$")
 
 
-def _plain(row: Any) -> dict | None:
-    return None if row is None else {k: v for k, v in dict(row).items() if not isinstance(v, bytes)}
-
-
-class CaseworkQueries:
+class CaseworkQueries(CaseFileQueries):
     """Mixed into Store: needs `_writing()`, `_reading()` and `_add_aliases()`."""
 
     # ------------------------------------------------------------ audit
@@ -229,10 +226,15 @@ class CaseworkQueries:
             raise KeyError(person_id)
         return person_id
 
-    def merge_persons(self, into_id: str, from_id: str, username: str) -> None:
+    def merge_persons(self, into_id: str, from_id: str, username: str, *, name: str | None = None,
+                      attributes: dict[str, Any] | None = None) -> None:
         """`from_id` was the same person as `into_id`: everything known about
         it moves over, its names become aliases, and later documents that
-        resolve to `from_id` land on `into_id`."""
+        resolve to `from_id` land on `into_id`. `name`: the canonical name,
+        one of either's names (merging.name_choices); `attributes`: the
+        values chosen where the two disagree ("gender" among them); what only
+        one carries is kept. The audit entry keeps what `merging.undo_merge` needs."""
+        from khronika.store import merging
         if into_id == from_id:
             raise ValueError("a person cannot be merged into itself")
         with self._writing() as connection:
@@ -241,13 +243,16 @@ class CaseworkQueries:
             for person_id in (into_id, from_id):
                 if person_id not in persons:
                     raise KeyError(person_id)
+            undo = merging.undo_record(connection, into_id, from_id)
+            renamed = self._merged_identity(persons[into_id], persons[from_id], name, attributes or {},
+                                            undo["into_aliases"] + undo["from_aliases"])
             names = list(connection.scalars(sa.select(tables.aliases.c.alias).where(
                 tables.aliases.c.person_id == from_id)))
             for table in (tables.events, tables.mentions, tables.deadlines, tables.tasks, tables.notes,
                           tables.attachments):
                 connection.execute(table.update().where(table.c.person_id == from_id)
                                    .values(person_id=into_id))
-            self._merge_case_files(connection, into_id, from_id)
+            self._merge_case_files(connection, into_id, from_id, username)
             connection.execute(tables.aliases.delete().where(tables.aliases.c.person_id == from_id))
             self._add_aliases(connection, into_id, names)
             connection.execute(tables.person_redirects.update()
@@ -257,36 +262,32 @@ class CaseworkQueries:
             merged = persons[from_id]
             into = persons[into_id]
             connection.execute(tables.persons.update().where(tables.persons.c.id == into_id).values(
-                locked=True, updated_at=_now(),
+                locked=True, updated_at=_now(), **renamed,
                 do_not_publish=bool(into["do_not_publish"] or merged["do_not_publish"]),
                 role="subject" if "subject" in (into["role"], merged["role"]) else into["role"]))
+            self._add_aliases(connection, into_id, [renamed["name"], renamed["name_latin"]])
             connection.execute(tables.persons.delete().where(tables.persons.c.id == from_id))
             self._audit(connection, username, "merge", "person", into_id,
                         {"into": _person_summary(into), "from": _person_summary(merged)},
-                        {"id": into_id, "aliases_added": names})
+                        {"id": into_id, "aliases_added": names, "name": renamed["name"], "undo": undo})
 
     @staticmethod
-    def _merge_case_files(connection: Connection, into_id: str, from_id: str) -> None:
-        case = tables.case_files.c
-        files = {row["person_id"]: dict(row) for row in connection.execute(
-            sa.select(tables.case_files).where(case.person_id.in_([into_id, from_id]))).mappings()}
-        if from_id in files:
-            if into_id not in files:
-                connection.execute(tables.case_files.update().where(case.person_id == from_id)
-                                   .values(person_id=into_id))
+    def _merged_identity(into: dict, merged: dict, name: str | None, chosen: dict[str, Any],
+                         known: list[str]) -> dict[str, Any]:
+        """The survivor's name, romanization, gender and attributes after a merge."""
+        from khronika.translit import romanize
+        name = " ".join((name or into["name"]).split())
+        if name not in set(known) | {into["name"], merged["name"], into["name_latin"], merged["name_latin"]}:
+            raise ValueError(f"the canonical name must be one of the two persons' names, not {name!r}")
+        latin = next((p["name_latin"] for p in (into, merged) if p["name"] == name), None) or romanize(name)
+        attributes = dict(merged["attributes"] or {}) | dict(into["attributes"] or {})
+        gender = into["gender"] or merged["gender"]
+        for key, value in chosen.items():
+            if key == "gender":
+                gender = value or None
             else:
-                kept, merged = files[into_id], files[from_id]
-                summary = "\n\n".join(s for s in (kept["summary"], merged["summary"]) if s) or None
-                connection.execute(tables.case_files.update().where(case.person_id == into_id).values(
-                    summary=summary, status=kept["status"] or merged["status"],
-                    next_hearing=kept["next_hearing"] or merged["next_hearing"]))
-                connection.execute(tables.case_files.delete().where(case.person_id == from_id))
-        lawyers = tables.case_lawyers.c
-        assigned = set(connection.scalars(sa.select(lawyers.user_id).where(lawyers.person_id == into_id)))
-        for user_id in connection.scalars(sa.select(lawyers.user_id).where(lawyers.person_id == from_id)):
-            if user_id not in assigned:
-                connection.execute(tables.case_lawyers.insert().values(person_id=into_id, user_id=user_id))
-        connection.execute(tables.case_lawyers.delete().where(lawyers.person_id == from_id))
+                attributes[key] = value
+        return {"name": name, "name_latin": latin, "gender": gender, "attributes": attributes}
 
     def split_person(self, person_id: str, event_ids: Iterable[str], name: str, username: str) -> str:
         """Some events of `person_id` belong to another person called `name`:
@@ -342,223 +343,6 @@ class CaseworkQueries:
             self._audit(connection, username, "update", "person", person_id,
                         {"do_not_publish": bool(before)}, {"do_not_publish": flag})
 
-    # ------------------------------------------------------------ case files
-
-    def case_file(self, person_id: str) -> dict:
-        """Everything private about one subject (attachments without their bytes)."""
-        with self._reading() as connection:
-            case = connection.execute(sa.select(tables.case_files).where(
-                tables.case_files.c.person_id == person_id)).mappings().first()
-            user = tables.users.c
-            lawyers = [dict(row) for row in connection.execute(
-                sa.select(user.id, user.username, user.email)
-                .join(tables.case_lawyers, tables.case_lawyers.c.user_id == user.id)
-                .where(tables.case_lawyers.c.person_id == person_id).order_by(user.username)).mappings()]
-            deadlines = [dict(row) for row in connection.execute(
-                sa.select(tables.deadlines).where(tables.deadlines.c.person_id == person_id)
-                .order_by(tables.deadlines.c.done, tables.deadlines.c.due, tables.deadlines.c.id)).mappings()]
-            tasks = [dict(row) for row in connection.execute(
-                sa.select(tables.tasks, user.username.label("assignee"))
-                .outerjoin(tables.users, user.id == tables.tasks.c.assignee_id)
-                .where(tables.tasks.c.person_id == person_id)
-                .order_by(tables.tasks.c.done, tables.tasks.c.due, tables.tasks.c.id)).mappings()]
-            notes = [dict(row) for row in connection.execute(
-                sa.select(tables.notes).where(tables.notes.c.person_id == person_id)
-                .order_by(tables.notes.c.id.desc())).mappings()]
-            attachment = tables.attachments.c
-            attachments = [dict(row) for row in connection.execute(
-                sa.select(attachment.id, attachment.filename, attachment.media_type, attachment.size,
-                          attachment.sha256, attachment.uploaded_by, attachment.uploaded_at)
-                .where(attachment.person_id == person_id).order_by(attachment.id)).mappings()]
-        found = dict(case) if case else {"person_id": person_id, "status": None, "summary": None,
-                                         "next_hearing": None, "updated_at": None, "updated_by": None}
-        return found | {"lawyers": lawyers, "deadlines": deadlines, "tasks": tasks, "notes": notes,
-                        "attachments": attachments}
-
-    def update_case(self, person_id: str, username: str, **fields: str | None) -> None:
-        """Set the given fields of a case file (status, summary, next_hearing);
-        fields not given keep their value, None clears one."""
-        unknown = set(fields) - {"status", "summary", "next_hearing"}
-        if unknown:
-            raise TypeError(f"not case-file fields: {', '.join(sorted(unknown))}")
-        status, next_hearing = fields.get("status"), fields.get("next_hearing")
-        if status is not None and status not in tables.CASE_STATUSES:
-            raise ValueError(f"unknown case status {status!r}")
-        if next_hearing:
-            _check_iso_date(next_hearing, day=True)
-        with self._writing() as connection:
-            self._require_person(connection, person_id)
-            case = tables.case_files.c
-            before = _plain(connection.execute(sa.select(tables.case_files).where(
-                case.person_id == person_id)).mappings().first())
-            values = {key: (value or None) for key, value in fields.items()}
-            values.update(updated_at=_now(), updated_by=username)
-            if before is None:
-                connection.execute(tables.case_files.insert().values(person_id=person_id, **values))
-            else:
-                connection.execute(tables.case_files.update().where(case.person_id == person_id)
-                                   .values(**values))
-            self._audit(connection, username, "update", "case_file", person_id, before, values)
-
-    def assign_lawyer(self, person_id: str, user_id: int, username: str, *, assigned: bool = True) -> None:
-        lawyers = tables.case_lawyers.c
-        with self._writing() as connection:
-            self._require_person(connection, person_id)
-            role = connection.scalar(sa.select(tables.users.c.role).where(tables.users.c.id == user_id))
-            if role is None:
-                raise KeyError(user_id)
-            if role not in ("lawyer", "admin"):
-                raise ValueError("only a lawyer (or an admin) can be assigned to a case")
-            connection.execute(tables.case_lawyers.delete().where(
-                lawyers.person_id == person_id, lawyers.user_id == user_id))
-            if assigned:
-                connection.execute(tables.case_lawyers.insert().values(person_id=person_id, user_id=user_id))
-            self._audit(connection, username, "assign" if assigned else "unassign", "case_file",
-                        person_id, None, {"lawyer": user_id})
-
-    def add_deadline(self, person_id: str, title: str, due: str, username: str, *,
-                     remind_days: int = 3) -> int:
-        _check_iso_date(due, day=True)
-        if not title.strip():
-            raise ValueError("a deadline needs a title")
-        if not 0 <= remind_days <= 365:
-            raise ValueError("remind_days must be between 0 and 365")
-        with self._writing() as connection:
-            self._require_person(connection, person_id)
-            values = dict(person_id=person_id, title=title.strip(), due=due, remind_days=remind_days,
-                          done=False, created_by=username, created_at=_now())
-            new_id = connection.execute(tables.deadlines.insert().values(**values)).inserted_primary_key[0]
-            self._audit(connection, username, "create", "deadline", new_id, None, values)
-        return int(new_id)
-
-    def add_task(self, person_id: str, title: str, due: str, username: str, *,
-                 assignee_id: int | None = None) -> int:
-        _check_iso_date(due, day=True)
-        if not title.strip():
-            raise ValueError("a task needs a title")
-        with self._writing() as connection:
-            self._require_person(connection, person_id)
-            if assignee_id is not None and connection.scalar(
-                    sa.select(tables.users.c.id).where(tables.users.c.id == assignee_id)) is None:
-                raise KeyError(assignee_id)
-            values = dict(person_id=person_id, title=title.strip(), due=due, assignee_id=assignee_id,
-                          done=False, created_by=username, created_at=_now())
-            new_id = connection.execute(tables.tasks.insert().values(**values)).inserted_primary_key[0]
-            self._audit(connection, username, "create", "task", new_id, None, values)
-        return int(new_id)
-
-    def set_done(self, kind: str, item_id: int, done: bool, username: str) -> str:
-        """Mark a deadline or a task done (or open again); returns its person id."""
-        table = {"deadline": tables.deadlines, "task": tables.tasks}[kind]
-        with self._writing() as connection:
-            row = connection.execute(sa.select(table).where(table.c.id == item_id)).mappings().first()
-            if row is None:
-                raise KeyError(item_id)
-            connection.execute(table.update().where(table.c.id == item_id).values(done=done))
-            self._audit(connection, username, "update", kind, item_id, {"done": row["done"]}, {"done": done})
-            return row["person_id"]
-
-    def add_note(self, person_id: str, body: str, username: str) -> int:
-        if not body.strip():
-            raise ValueError("a note cannot be empty")
-        with self._writing() as connection:
-            self._require_person(connection, person_id)
-            values = dict(person_id=person_id, body=body, author=username, created_at=_now())
-            new_id = connection.execute(tables.notes.insert().values(**values)).inserted_primary_key[0]
-            # The note's text is itself private: the audit row records that a
-            # note was written and its hash, not its words.
-            self._audit(connection, username, "create", "note", new_id, None,
-                        {"person_id": person_id, "sha256": hashlib.sha256(body.encode()).hexdigest()})
-        return int(new_id)
-
-    def add_attachment(self, person_id: str, filename: str, media_type: str, data: bytes,
-                       username: str) -> int:
-        digest = hashlib.sha256(data).hexdigest()
-        with self._writing() as connection:
-            self._require_person(connection, person_id)
-            values = dict(person_id=person_id, filename=filename, media_type=media_type, size=len(data),
-                          sha256=digest, uploaded_by=username, uploaded_at=_now())
-            new_id = connection.execute(tables.attachments.insert().values(data=data, **values)
-                                        ).inserted_primary_key[0]
-            self._audit(connection, username, "create", "attachment", new_id, None, values)
-        return int(new_id)
-
-    def attachment(self, attachment_id: int) -> dict | None:
-        with self._reading() as connection:
-            row = connection.execute(sa.select(tables.attachments).where(
-                tables.attachments.c.id == attachment_id)).mappings().first()
-        return None if row is None else dict(row)
-
-    def dashboard(self, today: dt.date | None = None, *, user_id: int | None = None) -> dict:
-        """What is due: open deadlines and tasks by due date (overdue first),
-        with their persons; `user_id` narrows to the cases a lawyer is
-        assigned to and the tasks assigned to them."""
-        today = today or dt.date.today()
-        person = tables.persons.c
-        out: dict[str, list[dict]] = {}
-        with self._reading() as connection:
-            for kind, table in (("deadlines", tables.deadlines), ("tasks", tables.tasks)):
-                query = (sa.select(table, person.name.label("person_name"))
-                         .join(tables.persons, person.id == table.c.person_id)
-                         .where(table.c.done.is_(False)).order_by(table.c.due, table.c.id))
-                if kind == "tasks":
-                    query = query.add_columns(tables.users.c.username.label("assignee")).outerjoin(
-                        tables.users, tables.users.c.id == table.c.assignee_id)
-                if user_id is not None:
-                    mine = sa.select(tables.case_lawyers.c.person_id).where(
-                        tables.case_lawyers.c.user_id == user_id)
-                    condition = table.c.person_id.in_(mine)
-                    if kind == "tasks":
-                        condition = sa.or_(condition, table.c.assignee_id == user_id)
-                    query = query.where(condition)
-                rows = []
-                for row in connection.execute(query).mappings():
-                    item = dict(row)
-                    due = dt.date.fromisoformat(item["due"])
-                    item["days_left"] = (due - today).days
-                    item["overdue"] = due < today
-                    item["remind"] = kind == "deadlines" and (due - today).days <= item["remind_days"]
-                    rows.append(item)
-                out[kind] = rows
-            hearings = connection.execute(
-                sa.select(tables.case_files.c.person_id, tables.case_files.c.next_hearing,
-                          person.name.label("person_name"))
-                .join(tables.persons, person.id == tables.case_files.c.person_id)
-                .where(tables.case_files.c.next_hearing >= today.isoformat())
-                .order_by(tables.case_files.c.next_hearing)).mappings()
-            out["hearings"] = [dict(row) for row in hearings]
-        return out
-
-    def due_reminders(self, today: dt.date | None = None) -> list[dict]:
-        """Open deadlines inside their reminder window not yet reminded, with the
-        e-mail addresses of the case's lawyers."""
-        today = today or dt.date.today()
-        deadline = tables.deadlines.c
-        with self._reading() as connection:
-            rows = [dict(row) for row in connection.execute(
-                sa.select(tables.deadlines, tables.persons.c.name.label("person_name"))
-                .join(tables.persons, tables.persons.c.id == deadline.person_id)
-                .where(deadline.done.is_(False), deadline.reminded_at.is_(None))).mappings()]
-            due = [row for row in rows
-                   if (dt.date.fromisoformat(row["due"]) - today).days <= row["remind_days"]]
-            for row in due:
-                row["emails"] = [email for email in connection.scalars(
-                    sa.select(tables.users.c.email)
-                    .join(tables.case_lawyers, tables.case_lawyers.c.user_id == tables.users.c.id)
-                    .where(tables.case_lawyers.c.person_id == row["person_id"],
-                           tables.users.c.active.is_(True))) if email]
-        return due
-
-    def mark_reminded(self, deadline_id: int) -> None:
-        with self._writing() as connection:
-            connection.execute(tables.deadlines.update().where(tables.deadlines.c.id == deadline_id)
-                               .values(reminded_at=_now()))
-
-    @staticmethod
-    def _require_person(connection: Connection, person_id: str) -> None:
-        if connection.scalar(sa.select(tables.persons.c.id).where(tables.persons.c.id == person_id)) is None:
-            raise KeyError(person_id)
-
 
 def _token_key(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
@@ -575,24 +359,4 @@ def _redirected(connection: Connection, person_ids: list[str]) -> dict[str, str]
 
 def _person_summary(row: Any) -> dict:
     return {k: row[k] for k in ("id", "name", "name_latin", "role")}
-
-
-def _check_iso_date(value: str, *, day: bool = False) -> None:
-    """A reviewer's date: ISO at year, month or day precision (or a range
-    "2022/2023"); case-file dates must be whole days."""
-    parts = str(value).split("/")
-    for part in parts:
-        try:
-            if day:
-                dt.date.fromisoformat(part)
-            elif len(part) == 4:
-                int(part)
-            elif len(part) == 7:
-                dt.date.fromisoformat(part + "-01")
-            else:
-                dt.date.fromisoformat(part)
-        except ValueError:
-            raise ValueError(f"not a date: {value!r} (use YYYY, YYYY-MM or YYYY-MM-DD)") from None
-    if day and len(parts) != 1:
-        raise ValueError(f"not a single day: {value!r}")
 

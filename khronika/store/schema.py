@@ -134,6 +134,7 @@ events = sa.Table(
     sa.Column("reviewed_by", sa.String(64)),
     sa.Column("reviewed_at", TIMESTAMP),
     sa.Index("ix_events_review_status_created_at", "review_status", "created_at"),
+    sa.Index("ix_events_review_status_date", "review_status", "date"),   # the review queue (revision 0012)
 )
 
 TABLES = (documents, snapshots, persons, aliases, mentions, events)

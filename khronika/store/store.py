@@ -21,7 +21,7 @@ from sqlalchemy.engine import Connection, Engine
 
 from khronika import search, search_pg  # noqa: F401 (search_pg: registers the PostgreSQL backend)
 from khronika.geo import country_of
-from khronika.model import Document, EventMention, Person, PersonMention
+from khronika.model import Document, EventMention, Person, PersonMention, title_from_text
 from khronika.store import crypto
 from khronika.store import schema as tables
 from khronika.store.casework import CONFIRMED, PENDING_REVIEW, CaseworkQueries, _redirected
@@ -305,7 +305,9 @@ class Store(CaseworkQueries, ReadingQueries, WatchQueries):
                          note: str | None) -> None:
         published = None if doc.published is None else str(doc.published)
         connection.execute(tables.documents.insert().values(
-            id=doc.id, path=doc.path, url=doc.url, title=doc.title, source=doc.source,
+            # An untitled document is named by its first line (never shown as a hex id).
+            id=doc.id, path=doc.path, url=doc.url, title=doc.title or title_from_text(doc.text),
+            source=doc.source,
             published=published, language=doc.language, media_type=doc.media_type,
             sha256=doc.sha256, captured_at=doc.captured_at, text=doc.text,
             meta=doc.meta or {}, removed=list(doc.removed or []), analysed=analysed, note=note,
@@ -318,7 +320,7 @@ class Store(CaseworkQueries, ReadingQueries, WatchQueries):
         # The full-text index, in the same transaction. SQLite only: on
         # PostgreSQL the index is a generated column (khronika.search_pg).
         if connection.dialect.name == "sqlite":
-            search.index_document(connection, doc.id, doc.title, doc.text)
+            search.index_document(connection, doc.id, doc.title or title_from_text(doc.text), doc.text)
 
     def _upsert_person(self, connection: Connection, person: Person) -> None:
         """Insert a new person, or merge what an automatic run learned into a stored one.

@@ -17,8 +17,8 @@ from pydantic import BaseModel, Field
 from khronika.model import EVENT_TYPES
 from khronika.store import paging
 from khronika.store.schema import CASE_STATUSES
-from khronika.web import auth, service
-from khronika.web.app import Context, context, enforce_csrf, set_cookie
+from khronika.web import auth, i18n, service
+from khronika.web.context import Context, context, enforce_csrf, set_cookie
 
 router = APIRouter(prefix="/api", dependencies=[Depends(enforce_csrf)], tags=["khronika"])
 login_router = APIRouter(prefix="/api", tags=["session"])
@@ -53,11 +53,6 @@ class Review(BaseModel):
     country: str | None = Field(default=None, pattern=ISO_COUNTRY)
     destination: str | None = Field(default=None, pattern=ISO_COUNTRY)
     person_id: str | None = Field(default=None, max_length=64)
-
-
-class Merge(BaseModel):
-    into: str = Field(max_length=64)
-    other: str = Field(max_length=64)
 
 
 class Split(BaseModel):
@@ -166,9 +161,10 @@ async def search(ctx: Ctx, q: Annotated[str, Query(max_length=500)] = "",
            date_from: Annotated[str | None, Query(pattern=ISO_DATE)] = None,
            date_to: Annotated[str | None, Query(pattern=ISO_DATE)] = None,
            source: Annotated[str | None, Query(max_length=500)] = None,
-           page: Annotated[int, Query(ge=1, le=500)] = 1) -> dict[str, Any]:
+           page: Annotated[int, Query(ge=1, le=500)] = 1,
+           after: Annotated[str | None, Query(max_length=200)] = None) -> dict[str, Any]:
     return service.search(ctx, q, person=person, type=type, country=country, date_from=date_from,
-                          date_to=date_to, source=source, page=page)
+                          date_to=date_to, source=source, page=page, after=after)
 
 
 @router.get("/trends")
@@ -182,25 +178,18 @@ def _reviewer(ctx: Context) -> None:
     ctx.require(ctx.user is not None and ctx.user.can_review)
 
 
-@router.get("/review")
-async def review_queue(ctx: Ctx, after: Cursor = None, limit: Limit = paging.DEFAULT_LIMIT) -> dict[str, Any]:
-    _reviewer(ctx)
-    total, capped, events, next_cursor = paging.review_page(ctx.store, after=after, limit=limit)
-    return {"total": total, "total_capped": capped, "events": events, "next": next_cursor}
-
+# GET /review, POST /review/bulk and the merges: review_api.py (issue 13).
 
 @router.post("/events/{event_id}/review")
 def review(ctx: Ctx, event_id: str, body: Review) -> dict[str, Any]:
     _reviewer(ctx)
     changes = body.model_dump(exclude={"decision"}, exclude_none=True)
-    return ctx.store.review_event(event_id, body.decision, ctx.user.username, changes)
-
-
-@router.post("/persons/merge")
-def merge(ctx: Ctx, body: Merge) -> dict[str, Any]:
-    _reviewer(ctx)
-    ctx.store.merge_persons(body.into, body.other, ctx.user.username)
-    return {"id": body.into, "merged": body.other}
+    before = ctx.store.event(event_id)
+    if before is None:
+        raise KeyError(event_id)
+    after = ctx.store.review_event(event_id, body.decision, ctx.user.username, changes)
+    after["status"] = i18n.review_status(after.pop("review_status"), edited=i18n.corrects_event(before, after))
+    return after
 
 
 @router.post("/persons/{person_id}/split")

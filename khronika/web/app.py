@@ -6,59 +6,35 @@
 One FastAPI app: server-rendered HTML pages (Jinja2, no JavaScript needed)
 under `/`, and the same data as JSON under `/api` with an OpenAPI schema at
 `/api/openapi.json`. Both sit behind the same session login and the same
-role checks (see auth.py and `Context`); every state-changing request of
+role checks (see auth.py and context.py); every state-changing request of
 either kind passes the CSRF check before any handler runs.
 """
 from __future__ import annotations
 
-import datetime as dt
 import os
 from contextlib import asynccontextmanager
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
-import jinja2
-from fastapi import Depends, FastAPI, HTTPException, Request
+from fastapi import FastAPI, HTTPException, Request
 from fastapi.exceptions import RequestValidationError
-from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
+from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.staticfiles import StaticFiles
-from markupsafe import Markup
 
-from khronika import views
 from khronika.store import Store, open_store
-from khronika.web import auth, i18n, limits
+from khronika.web import api, api_docs, auth, i18n, limits, pages, review_api, review_pages, settings_pages
+from khronika.web.context import LoginRequired, context
+from khronika.web.service import PageCache
+from khronika.web.templating import environment, render
 
 WEB_DIR = Path(__file__).parent
 
 # Scraped text is shown, never run: no inline scripts or styles, nothing
-# from other sites, no framing, forms only to this app.
-CONTENT_SECURITY_POLICY = ("default-src 'none'; style-src 'self'; img-src 'self' data:; "
-                           "form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
-
-
-class LoginRequired(Exception):
-    """Raised by page dependencies; answered with a redirect to the login page."""
-
-
-@dataclass
-class Context:
-    """Everything a handler needs about the request it serves."""
-    request: Request
-    store: Store
-    user: auth.User | None
-    csrf_token: str | None
-    language: str
-
-    def gettext(self, message: str) -> str:
-        return i18n.translations(self.language).gettext(message)
-
-    def require(self, allowed: bool) -> None:
-        if self.user is None:
-            raise LoginRequired()
-        if not allowed:
-            raise HTTPException(403, self.gettext("You are not allowed to see or change this."))
+# from other sites, no framing, forms only to this app. Scripts only as
+# files of this app (static/review.js: shortcuts and search-as-you-type,
+# a progressive enhancement of pages that work without it).
+CONTENT_SECURITY_POLICY = ("default-src 'none'; script-src 'self'; connect-src 'self'; style-src 'self'; "
+                           "img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'")
 
 
 class SecurityHeaders:
@@ -108,13 +84,12 @@ def create_app(db: str | os.PathLike | None = None, *, secure_cookies: bool | No
         yield
         app.state.store.close()
 
-    app = FastAPI(title="Khronika", version=_version(), docs_url="/api/docs", redoc_url=None,
+    app = FastAPI(title="Khronika", version=_version(), docs_url=None, redoc_url=None,  # api_docs.py
                   openapi_url="/api/openapi.json", lifespan=lifespan)
     app.state.store = store or open_store(db)
     app.state.secure_cookies = secure_cookies
     app.state.throttle = auth.LoginThrottle(app.state.store)
-    app.state.templates = {language: _environment(language) for language in i18n.LANGUAGES}
-    from khronika.web.service import PageCache
+    app.state.templates = {language: environment(language) for language in i18n.LANGUAGES}
     app.state.page_cache = PageCache()
 
     app.add_middleware(limits.BodyLimit, max_body=max_body_bytes, max_upload=max_upload_bytes,
@@ -161,14 +136,26 @@ def create_app(db: str | os.PathLike | None = None, *, secure_cookies: bool | No
         ctx = await context(request)
         return render(ctx, "error.html", {"status": 422, "detail": str(exc)}, status_code=422)
 
+    from khronika.store.casefile_crypto import CaseFileKeyError
+
+    @app.exception_handler(CaseFileKeyError)
+    async def case_files_sealed(request: Request, exc: CaseFileKeyError):
+        # Sealed case files and no usable key: the server's setup, not the request, is at fault.
+        # The message names the key and the cell, never their content.
+        if _is_api(request):
+            return JSONResponse({"detail": str(exc)}, status_code=503)
+        ctx = await context(request)
+        return render(ctx, "error.html", {"status": 503, "detail": str(exc)}, status_code=503)
+
+    app.include_router(api_docs.router)            # before /static: it serves /static/swagger-ui/
     app.mount("/static", StaticFiles(directory=WEB_DIR / "static"), name="static")
 
-    from khronika.web import api, pages
     app.include_router(pages.login_router)
+    app.include_router(review_pages.router)        # before pages: POST /review/bulk, not /review/{event_id}
     app.include_router(pages.router)
     app.include_router(api.login_router)
+    app.include_router(review_api.router)
     app.include_router(api.router)
-    from khronika.web import settings_pages
     app.include_router(settings_pages.router)
     app.include_router(settings_pages.api_router)
     return app
@@ -190,121 +177,3 @@ def _plain_errors(errors: list[dict]) -> list[dict]:
     # Pydantic puts exception objects and raw input in errors; keep what serializes.
     return [{k: (v if isinstance(v, (str, int, float, list, tuple, type(None))) else str(v))
              for k, v in e.items() if k != "input"} for e in errors]
-
-
-# ---------------------------------------------------------------- per request
-
-async def context(request: Request) -> Context:
-    """The request's user (from the session cookie) and language. Never fails:
-    pages that need a login say so with `ctx.require(...)`."""
-    store: Store = request.app.state.store
-    user, csrf = None, None
-    token = request.cookies.get(auth.SESSION_COOKIE)
-    if token:
-        found = store.session_user(token)
-        if found:
-            row, csrf = found
-            user = auth.User(id=row["id"], username=row["username"], role=row["role"], email=row["email"])
-    language = i18n.pick_language(request.query_params.get("lang"), request.cookies.get("khronika_lang"),
-                                  request.headers.get("accept-language"))
-    return Context(request=request, store=store, user=user, csrf_token=csrf, language=language)
-
-
-async def enforce_csrf(request: Request, ctx: Context = Depends(context)) -> None:
-    """Every state-changing request carries the session's CSRF token, and none
-    comes from a page of another site."""
-    if request.method in auth.SAFE_METHODS:
-        return
-    origin = request.headers.get("origin")
-    if origin and origin != "null":
-        if urlsplit(origin).netloc != request.headers.get("host", request.url.netloc):
-            raise HTTPException(403, "cross-site request refused")
-    if ctx.user is None:
-        raise LoginRequired()
-    given = request.headers.get(auth.CSRF_HEADER)
-    if given is None and "form" in request.headers.get("content-type", ""):
-        form = await request.form()
-        value = form.get(auth.CSRF_FIELD)
-        given = value if isinstance(value, str) else None
-    if not auth.tokens_match(ctx.csrf_token, given):
-        raise HTTPException(403, ctx.gettext("The form has expired or did not come from this site "
-                                             "(missing or wrong CSRF token). Reload the page and try again."))
-
-
-def set_cookie(request: Request, response: Response, name: str, value: str, *, max_age: int | None,
-               http_only: bool = True) -> None:
-    secure = request.app.state.secure_cookies
-    if secure is None:
-        secure = request.url.scheme == "https"
-    response.set_cookie(name, value, max_age=max_age, httponly=http_only, samesite="lax", secure=secure,
-                        path="/")
-
-
-# ---------------------------------------------------------------- templates
-
-def _environment(language: str) -> jinja2.Environment:
-    env = jinja2.Environment(
-        loader=jinja2.FileSystemLoader(WEB_DIR / "templates"),
-        autoescape=True,                  # every scraped string is text, never markup
-        auto_reload=False,                # no stat() of every template on every request
-        extensions=["jinja2.ext.i18n"],
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True, lstrip_blocks=True,
-    )
-    env.install_gettext_translations(i18n.translations(language), newstyle=True)
-    gettext = i18n.translations(language).gettext
-    env.globals.update(
-        language=language, languages=i18n.LANGUAGES,
-        event_label=lambda t: i18n.event_label(t, language),
-        status_label=lambda s: gettext(i18n.CASE_STATUS_LABELS.get(s, s)) if s else "—",
-        role_label=lambda r: gettext(i18n.ROLE_LABELS.get(r, r)),
-        event_types=list(i18n.EVENT_TYPE_LABELS),
-        date=i18n.date_formatter(language),
-        country_label=lambda code: _country_name(code, language),
-        # "Алматы (Казахстан)": the place with its country unless it names it.
-        place_label=lambda place, country: views.place_label(place, country, language),
-        term=lambda years: views.format_term(years, language),
-    )
-    env.globals["highlight"] = highlight
-    env.filters["urlquote"] = lambda value: quote(str(value), safe="")
-    env.filters["http_url"] = http_url
-    env.filters["country"] = env.globals["country_label"]
-    return env
-
-
-def _country_name(code: str | None, language: str) -> str:
-    from khronika.geo import country_name
-    return (country_name(code, language) or code) if code else "—"
-
-
-def render(ctx: Context, template: str, values: dict[str, Any], *, status_code: int = 200) -> HTMLResponse:
-    env: jinja2.Environment = ctx.request.app.state.templates[ctx.language]
-    page = env.get_template(template).render(
-        user=ctx.user, csrf_token=ctx.csrf_token or "", request_path=ctx.request.url.path,
-        query_string=str(ctx.request.url.query), today=dt.date.today().isoformat(), **values)
-    response = HTMLResponse(page, status_code=status_code)
-    if ctx.request.query_params.get("lang") in i18n.LANGUAGES:
-        set_cookie(ctx.request, response, "khronika_lang", ctx.language, max_age=365 * 86400)
-    return response
-
-
-def http_url(value: Any) -> str | None:
-    """`value` when it is an http(s) URL, else None: the one check before any
-    stored URL becomes a link (never javascript:, data:, vbscript:...)."""
-    if not isinstance(value, str):
-        return None
-    text = value.strip()
-    try:
-        parts = urlsplit(text)
-    except ValueError:
-        return None
-    if parts.scheme.lower() not in ("http", "https") or not parts.netloc:
-        return None
-    return text
-
-
-def highlight(text: str, start: int, end: int) -> Markup:
-    """`text` escaped, with [start:end) marked: the evidence sentence in its context."""
-    from markupsafe import escape
-    start, end = max(0, start), min(len(text), end)
-    return Markup(f"{escape(text[:start])}<mark>{escape(text[start:end])}</mark>{escape(text[end:])}")

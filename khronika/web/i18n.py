@@ -18,6 +18,8 @@ from pathlib import Path
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 
+from khronika import views
+
 LOCALE_DIR = Path(__file__).with_name("locale")
 DOMAIN = "khronika"
 LANGUAGES = ("ru", "en")
@@ -51,7 +53,6 @@ def pick_language(query_value: str | None, cookie_value: str | None, accept_lang
 
 def date_formatter(language: str):
     """Dates at their precision in one language (khronika.views)."""
-    from khronika import views
     return views.format_date if language == "ru" else views.format_date_en
 
 
@@ -62,22 +63,44 @@ def event_label(event_type: str | None, language: str) -> str:
 
 # Event types and case statuses as people read them. English ids; the
 # Russian comes from the catalog like every other string.
-EVENT_TYPE_LABELS = {
-    "fled": "left the country", "wanted": "put on a wanted list", "detained": "detained",
-    "arrested": "arrested / in custody", "charged": "charged",
-    "extradition_requested": "extradition requested", "extradition_approved": "extradition approved",
-    "extradition_denied": "extradition denied", "extradited": "extradited",
-    "deportation_ordered": "deportation ordered", "deported": "deported",
-    "handed_over": "handed over to the home country", "transferred": "transferred",
-    "entry_refused": "entry refused", "asylum_applied": "applied for asylum",
-    "asylum_denied": "asylum denied", "asylum_granted": "asylum granted", "released": "released",
-    "sentenced": "sentenced", "appeal_filed": "appeal filed", "escaped": "escaped",
-    "disappeared": "disappeared",
-}
+EVENT_TYPE_LABELS = views.EVENT_LABELS_EN
 CASE_STATUS_LABELS = {
     "detained": "detained", "in_custody": "in custody", "deported": "deported",
     "extradited": "extradited", "handed_over": "handed over", "released": "released",
     "asylum_pending": "asylum pending", "safe_abroad": "safe abroad",
 }
+# Where an event stands in review: the one vocabulary of the review queue,
+# the person and document pages, the JSON API ("status") and the archive.
+# The store keeps three states in events.review_status (store/casework.py);
+# "edited" is a confirmed event whose type, date, place, country, destination
+# or person a reviewer corrected (the audit log holds the correction).
+REVIEW_STATUS_LABELS = {"unreviewed": "unreviewed", "confirmed": "confirmed", "edited": "edited",
+                        "rejected": "rejected"}
+STORED_REVIEW_STATUS = {"pending": "unreviewed", "confirmed": "confirmed", "rejected": "rejected"}
+CORRECTABLE_EVENT_FIELDS = ("type", "date", "place", "country", "destination", "person_id")
+
+
+def review_status(stored: str | None, *, edited: bool = False) -> str:
+    """The vocabulary word for a stored events.review_status."""
+    status = STORED_REVIEW_STATUS.get(stored or "pending", stored or "unreviewed")
+    return "edited" if edited and status == "confirmed" else status
+
+
+def corrects_event(before: dict | None, after: dict | None) -> bool:
+    """Whether a review (its audit entry's before and after) changed what the event says."""
+    before, after = before or {}, after or {}
+    return any(key in after and after[key] != before.get(key) for key in CORRECTABLE_EVENT_FIELDS)
+
+
+# Person attributes the extractors fill (khronika/nlp: "age", "occupation"),
+# by their stored keys; a key not listed shows as stored.
+ATTRIBUTE_LABELS = {"age": "age", "occupation": "occupation", "citizenship": "citizenship",
+                    "birth_year": "year of birth", "born": "born", "nationality": "nationality"}
+
+
+def attribute_label(key: str, language: str) -> str:
+    return translations(language).gettext(ATTRIBUTE_LABELS.get(key, key))
+
+
 ROLE_LABELS = {"admin": "administrator", "lawyer": "lawyer", "monitor": "monitor", "viewer": "viewer",
                "subject": "subject", "official": "official", "journalist": "journalist", "other": "other"}

@@ -11,11 +11,13 @@ from fastapi import APIRouter, Depends, File, Form, HTTPException, Path, UploadF
 from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from markupsafe import Markup
 
+from khronika.person_status import person_status
 from khronika.store import paging
 from khronika.store.schema import CASE_STATUSES
 from khronika.web import auth, service
-from khronika.web.app import Context, context, enforce_csrf, render, set_cookie
 from khronika.web.charts import trends_chart
+from khronika.web.context import Context, context, enforce_csrf, set_cookie
+from khronika.web.templating import render
 
 router = APIRouter(dependencies=[Depends(enforce_csrf)], include_in_schema=False)
 # GET handlers are `async def`: they only read, and a SQLite read in WAL mode
@@ -100,15 +102,19 @@ def _next_url(path: str, cursor: str | None, **params) -> str | None:
 
 @router.get("/search", response_class=HTMLResponse)
 async def search_page(ctx: Ctx, q: str = "", person: str = "", type: str = "", country: str = "",
-                date_from: str = "", date_to: str = "", source: str = "", page: int = 1):
+                date_from: str = "", date_to: str = "", source: str = "", page: int = 1, after: str = ""):
     ctx.require(True)
     result = None
     if q.strip() or person or type or country or date_from or date_to or source:
         result = service.search(ctx, q, person=person, type=type, country=country, date_from=date_from,
-                                date_to=date_to, source=source, page=page)
+                                date_to=date_to, source=source, page=page, after=after or None)
     filters = {"q": q, "person": person, "type": type, "country": country, "date_from": date_from,
                "date_to": date_to, "source": source}
-    return render(ctx, "search.html", {"result": result, "filters": filters, "page": page})
+    # Keyset paging: the next page is the cursor after this one's last hit.
+    next_url = result and _next_url("/search", result.get("next_cursor"), **filters,
+                                    page=str(result["page"] + 1))
+    return render(ctx, "search.html", {"result": result, "filters": filters, "page": page,
+                                       "next_url": next_url})
 
 
 @router.get("/persons/{person_id}", response_class=HTMLResponse)
@@ -121,15 +127,17 @@ async def person_page(ctx: Ctx, person_id: str):
         env = ctx.request.app.state.templates[ctx.language]
         fragment = Markup(env.get_template("_timeline.html").render(timeline=data["timeline"]))
         data["rendered"][ctx.language] = fragment
-    return render(ctx, "person.html", data | {"timeline_html": fragment})
+    status = person_status(data["timeline"], ctx.language, data["person"]["gender"], data["person"]["name"])
+    return render(ctx, "person.html", data | {"timeline_html": fragment, "person_status": status})
 
 
 @router.get("/persons/{person_id}/edit", response_class=HTMLResponse)
 async def person_edit_page(ctx: Ctx, person_id: str):
     ctx.require(ctx.user is not None and ctx.user.can_review)
     data = service.person_page(ctx, person_id)
-    others = [p for p in ctx.store.person_choices() if p["id"] != person_id]
-    return render(ctx, "person_edit.html", data | {"others": others})
+    # No list of everyone to merge with (it defaulted to the first person):
+    # the target is searched for by name (review_pages.py, issue 13).
+    return render(ctx, "person_edit.html", data)
 
 
 @router.get("/documents/{doc_id}", response_class=HTMLResponse)
@@ -176,14 +184,7 @@ async def trends_page(ctx: Ctx, type: str = "", country: str = ""):
 
 # ---------------------------------------------------------------- review
 
-@router.get("/review", response_class=HTMLResponse)
-async def review_page(ctx: Ctx, after: str | None = None):
-    ctx.require(ctx.user is not None and ctx.user.can_review)
-    total, capped, events, next_cursor = paging.review_page(ctx.store, after=after, limit=30)
-    return render(ctx, "review.html", {"total": total, "total_capped": capped, "events": events,
-                                       "here": _next_url("/review", after) or "/review",
-                                       "next_url": _next_url("/review", next_cursor)})
-
+# The queue (GET /review), bulk decisions and safe merges: review_pages.py (issue 13).
 
 @router.post("/review/{event_id}")
 def review(ctx: Ctx, event_id: str, decision: Annotated[str, Form()], type: Annotated[str, Form()] = "",
@@ -205,13 +206,6 @@ def review(ctx: Ctx, event_id: str, decision: Annotated[str, Form()], type: Anno
             changes[key] = value.strip()
     ctx.store.review_event(event_id, decision, ctx.user.username, changes)
     return _back(_safe_next(next))
-
-
-@router.post("/persons/merge")
-def merge(ctx: Ctx, into: Annotated[str, Form()], other: Annotated[str, Form()]):
-    ctx.require(ctx.user is not None and ctx.user.can_review)
-    ctx.store.merge_persons(into, other, ctx.user.username)
-    return _back(f"/persons/{quote(into)}")
 
 
 @router.post("/persons/{person_id}/split")

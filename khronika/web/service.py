@@ -15,10 +15,11 @@ from typing import Any
 
 from fastapi import HTTPException
 
-from khronika.model import EVENT_TYPES
+from khronika.model import EVENT_TYPES, title_from_text
 from khronika.publish.withhold import WITHHELD, for_store
 from khronika.store.paging import persons_page
-from khronika.web.app import Context
+from khronika.web import i18n
+from khronika.web.context import Context
 
 PAGE_SIZE = 20
 
@@ -118,7 +119,7 @@ def _person_page(ctx: Context, person_id: str) -> dict[str, Any]:
             sources.append(item)
         # Shallow on purpose: dataclasses.asdict deep-copies every field.
         timeline.append({field.name: getattr(fact, field.name) for field in dataclasses.fields(fact)}
-                        | {"sources": sources})
+                        | {"sources": sources, "status": "confirmed" if fact.confirmed else "unreviewed"})
     dated = [f for f in facts if f.date]
     status = dated[-1].type if dated else (facts[-1].type if facts else None)
     public = {k: person[k] for k in ("id", "name", "name_latin", "aliases", "role", "gender", "attributes")}
@@ -179,7 +180,19 @@ def document(ctx: Context, doc_id: str) -> dict:
         _mask_document(for_store(ctx.store)[1], record)
     for key in ("meta", "removed", "path"):
         record.pop(key, None)
+    record["title"] = record.get("title") or title_from_text(record.get("text"))
+    corrected = edited_events(ctx.store, [e["id"] for e in record["events"] if e["review_status"] == "confirmed"])
+    for event in record["events"]:
+        event["status"] = i18n.review_status(event.pop("review_status"), edited=event["id"] in corrected)
     return record
+
+
+def edited_events(store, event_ids: list[str]) -> set[str]:
+    """Which of these confirmed events a reviewer corrected (the audit log
+    keeps each review's before and after; the store keeps only "confirmed")."""
+    return {event_id for event_id in event_ids
+            if any(entry["action"] == "review" and i18n.corrects_event(entry["before"], entry["after"])
+                   for entry in store.audit_entries(entity="event", entity_id=event_id, limit=20))}
 
 
 def _mask_document(withholder, record: dict) -> None:
@@ -226,7 +239,9 @@ def person_id_for(ctx: Context, person: str) -> str:
 
 def search(ctx: Context, q: str, *, person: str | None = None, type: str | None = None,
            country: str | None = None, date_from: str | None = None, date_to: str | None = None,
-           source: str | None = None, page: int = 1) -> dict:
+           source: str | None = None, page: int = 1, after: str | None = None) -> dict:
+    """One page of hits. `after`: the `next_cursor` of the page before (keyset
+    paging; `page` then only numbers the hits); without it, `page` is an offset."""
     ctx.require(True)
     if type and type not in EVENT_TYPES:
         raise ValueError(f"unknown event type {type!r}")
@@ -239,18 +254,21 @@ def search(ctx: Context, q: str, *, person: str | None = None, type: str | None 
     if withholder and _names_withheld(withholder, q):
         # A viewer asking for a withheld person gets what an unknown name gets.
         return {"query": q, "page": page, "page_size": PAGE_SIZE, "total": 0, "total_capped": False,
-                "hits": []}
+                "hits": [], "next_cursor": None, "total_label": "0"}
     result = ctx.store.search(
         q, person_id=person or None, types=[type] if type else None, country=(country or None),
         date_from=date_from or None, date_to=date_to or None, source=source or None,
-        limit=PAGE_SIZE, offset=(page - 1) * PAGE_SIZE, confirmed_only=not ctx.user.sees_unreviewed)
+        limit=PAGE_SIZE, offset=0 if after else (page - 1) * PAGE_SIZE,
+        confirmed_only=not ctx.user.sees_unreviewed, after=after)
     hits = [dict(vars(hit)) for hit in result.hits]     # flat: no asdict deep copy
     if withholder:
         for hit in hits:
             for key in ("title", "sentence", "snippet_html"):
                 hit[key] = withholder.mask(hit[key], hit["document_id"])
     return {"query": q, "page": page, "page_size": PAGE_SIZE, "total": result.total,
-            "total_capped": result.total_capped, "hits": hits}
+            "total_capped": result.total_capped, "hits": hits, "next_cursor": result.next_cursor,
+            # "1 000+": a capped count is a lower bound, and says so.
+            "total_label": f"{result.total:,}".replace(",", "\u202f") + ("+" if result.total_capped else "")}
 
 
 def _names_withheld(withholder, q: str | None) -> bool:

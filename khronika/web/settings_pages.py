@@ -10,7 +10,8 @@ from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import BaseModel, Field
 
 from khronika.store import settings
-from khronika.web.app import Context, context, enforce_csrf, render
+from khronika.web.context import Context, context, enforce_csrf
+from khronika.web.templating import render
 
 router = APIRouter(dependencies=[Depends(enforce_csrf)], include_in_schema=False)
 api_router = APIRouter(prefix="/api/settings", dependencies=[Depends(enforce_csrf)], tags=["settings"])
